@@ -1,0 +1,35 @@
+"""Process-wide CLI state (the --debug flag) and the stderr console."""
+
+from __future__ import annotations
+
+import functools
+
+from rich.console import Console
+from rich.markup import escape
+
+debug: bool = False
+
+
+@functools.cache
+def _stderr() -> Console:
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def err_console() -> Console:
+    """The console for progress, warnings and errors (stderr)."""
+    return _stderr()
+
+
+def print_error(message: str) -> None:
+    """One line on stderr: ``Error: <what> (<how to fix>)``."""
+    err_console().print(f"[bold red]Error:[/] {escape(message)}")
+
+
+def print_note(message: str) -> None:
+    """An informational line on stderr."""
+    err_console().print(escape(message), style="dim")
+
+
+def print_warning(message: str) -> None:
+    """A warning line on stderr."""
+    err_console().print(f"[yellow]Warning:[/] {escape(message)}")
