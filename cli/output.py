@@ -45,7 +45,7 @@ def safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         series = out[col]
         if pd.api.types.is_datetime64_any_dtype(series):
-            out[col] = series.dt.strftime("%Y-%m-%dT%H:%M:%S").where(series.notna(), None)
+            out[col] = iso_times(series)
         elif series.dtype == object or isinstance(series.dtype, (pd.StringDtype, pd.CategoricalDtype)) \
                 or str(series.dtype) == "str":
             mask = series.astype("string").str.match(_FORMULA_START).fillna(False).to_numpy(bool)
@@ -54,6 +54,15 @@ def safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
                 series[mask] = "'" + series[mask].astype(str)
                 out[col] = series
     return out
+
+
+def iso_times(series: pd.Series) -> pd.Series:
+    """ISO 8601 text, with microseconds only where a time has them; None for missing."""
+    text = series.dt.strftime("%Y-%m-%dT%H:%M:%S")
+    fraction = series.dt.microsecond.fillna(0).astype(int) != 0
+    if fraction.any():
+        text = text.where(~fraction, series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f"))
+    return text.where(series.notna(), None)
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -81,7 +90,7 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     out = frame.copy()
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S").where(out[col].notna(), None)
+            out[col] = iso_times(out[col])
     out = out.astype(object).where(out.notna(), None)
     return out.to_dict(orient="records")
 

@@ -59,19 +59,34 @@ class LogFormat:
     """Read the whole source into one Chat per conversation."""
 
 
-# Order matters only for speed: detection requires exactly one sniffer to claim a
-# sample (tests/parsers/test_registry.py), so sniffers must be mutually exclusive.
+# Each module exposes FORMAT (one LogFormat) or FORMATS (a tuple, for a tool that writes
+# several related files). Detection requires exactly one sniffer to claim each sample
+# (tests/parsers/test_registry.py), so sniffers must be mutually exclusive; the order
+# only matters for speed, and generic_table (the fallback for mapped CSVs) stays last.
 _MODULES: tuple[str, ...] = (
     "qq_txt",
-    # "generic_table",
+    "qce_json",
+    "memotrace_txt",
+    "memotrace_csv",
+    "pywxdump",
+    "chatlog",
+    "wechatexporter_txt",
+    "weflow_json",
+    "telegram_json",
+    "whatsapp_txt",
+    "discord",
+    "slack_export",
+    "line_txt",
+    "generic_table",
 )
 
 
 def _load() -> tuple[LogFormat, ...]:
-    formats = []
+    formats: list[LogFormat] = []
     for mod in _MODULES:
         module = importlib.import_module(f"analysis.parsers.{mod}")
-        formats.append(module.FORMAT)
+        found = getattr(module, "FORMATS", None)
+        formats.extend(found if found is not None else (module.FORMAT,))
     return tuple(formats)
 
 
@@ -137,7 +152,14 @@ def read_chats(
     """
     options = options or ParseOptions()
     source = Source.open(path, max_bytes=max_bytes, encoding=encoding)
-    fmt = get_format(log_format) if log_format else detect_format(source)
+    if log_format:
+        fmt = get_format(log_format)
+    elif options.columns:
+        from analysis.parsers.generic_table import mapping_format
+
+        fmt = get_format(mapping_format(source.head()))
+    else:
+        fmt = detect_format(source)
     try:
         chats = fmt.parse(source, options)
     except EncodingRetry:

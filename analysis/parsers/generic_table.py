@@ -1,1 +1,241 @@
-"""placeholder"""
+"""Generic tables: CSV / TSV / JSONL with a column mapping, and our own canonical output.
+
+A file whose header (or first JSON object) has the canonical columns -- what
+``community-audit parse -f csv|jsonl`` writes -- is detected without a mapping, so the
+output round-trips. Any other table needs ``--columns timestamp=Time,sender=User,text=Message``
+(which also selects this format when ``--log-format`` is not given).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pandas as pd
+
+from analysis.errors import OptionError, ParseError
+from analysis.parsers import LogFormat, ParseOptions
+from analysis.parsers._common import kinds_from_bodies
+from analysis.schema import (
+    ACTOR_ID, KIND, KINDS, LINE, MESSAGE_COLUMNS, MSG_ID, REPLY_TO, SENDER, SENDER_ID, TEXT,
+    TIMESTAMP, Chat, UnparsedLine, build_messages,
+)
+from analysis.source import LINE_BREAK, Source
+
+REQUIRED = (TIMESTAMP, TEXT)
+MAPPABLE = (MSG_ID, TIMESTAMP, SENDER_ID, SENDER, KIND, TEXT, REPLY_TO, ACTOR_ID)
+_CANONICAL_CORE = (MSG_ID, TIMESTAMP, SENDER_ID, SENDER, KIND, TEXT)
+# Undo exactly one protective quote that cli/output.py added before = + - @ tab CR.
+_NEUTRALISED = re.compile(r"^'('*[=+\-@\t\r])")
+
+
+def _first_line(head: str) -> str:
+    return LINE_BREAK.split(head.lstrip("\ufeff"), maxsplit=1)[0]
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", "\t", ";")}
+    return max(counts, key=counts.get)
+
+
+def _is_canonical_header(fields: list[str]) -> bool:
+    return all(col in fields for col in _CANONICAL_CORE)
+
+
+def sniff_csv(source: Source) -> bool:
+    """Our canonical CSV/TSV: a header row with the canonical columns."""
+    line = _first_line(source.head())
+    if not line or line.lstrip().startswith(("{", "[")):
+        return False
+    fields = [f.strip().strip('"') for f in line.split(_delimiter(line))]
+    return _is_canonical_header(fields)
+
+
+def sniff_jsonl(source: Source) -> bool:
+    """Our canonical JSONL: the first line is an object with the canonical keys."""
+    line = _first_line(source.head()).strip()
+    if not line.startswith("{"):
+        return False
+    try:
+        first = json.loads(line)
+    except json.JSONDecodeError:
+        return False
+    return isinstance(first, dict) and _is_canonical_header(list(first))
+
+
+def _mapping(options: ParseOptions, available: list[str], name: str) -> tuple[dict[str, str], bool]:
+    """canonical -> file column, and whether the file is our canonical output."""
+    if options.columns:
+        mapping = dict(options.columns)
+        unknown = [k for k in mapping if k not in MAPPABLE]
+        if unknown:
+            raise OptionError(f"--columns names unknown canonical column(s) {unknown}",
+                              hint=f"map any of: {', '.join(MAPPABLE)}")
+        missing = [v for v in mapping.values() if v not in available]
+        if missing:
+            raise OptionError(f"--columns refers to {missing}, not in the file", path=name,
+                              hint=f"the file's columns are: {', '.join(available)}")
+        return mapping, False
+    if _is_canonical_header(available):
+        return {c: c for c in MESSAGE_COLUMNS if c in available and c != LINE}, True
+    raise OptionError("this table needs a column mapping", path=name,
+                      hint=f"pass --columns timestamp=...,sender=...,text=... using the file's columns: {', '.join(available[:12])}")
+
+
+def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
+    """Read a CSV/TSV (delimiter from the header row) with a mapping or canonical columns."""
+    text = source.text()
+    header = _first_line(text)
+    delimiter = _delimiter(header)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    try:
+        columns = next(reader)
+    except StopIteration:
+        raise ParseError("no header row", path=source.name) from None
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    unparsed: list[UnparsedLine] = []
+    line = reader.line_num + 1
+    try:
+        for row in reader:
+            if row and any(cell.strip() for cell in row):
+                if len(row) == len(columns):
+                    rows.append(row)
+                    starts.append(line)
+                else:
+                    unparsed.append(UnparsedLine(line, delimiter.join(row)))
+            line = reader.line_num + 1
+    except csv.Error as exc:
+        raise ParseError(f"broken CSV: {exc}", path=source.name, line=line,
+                         hint="check quoting; an unclosed quote swallows the rest of the file") from None
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    frame = _keep_original_line(frame)
+    frame[LINE] = starts
+    return [_to_chat(frame, columns, options, source, unparsed)]
+
+
+def parse_jsonl(source: Source, options: ParseOptions) -> list[Chat]:
+    """Read JSON Lines: one object per line; lines that are not objects go to ``unparsed``."""
+    objects: list[dict] = []
+    starts: list[int] = []
+    unparsed: list[UnparsedLine] = []
+    for number, raw in enumerate(LINE_BREAK.split(source.text().lstrip("\ufeff")), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError:
+            unparsed.append(UnparsedLine(number, raw))
+            continue
+        if not isinstance(obj, dict):
+            unparsed.append(UnparsedLine(number, raw))
+            continue
+        objects.append(obj)
+        starts.append(number)
+    frame = pd.DataFrame.from_records(objects) if objects else pd.DataFrame()
+    columns = list(frame.columns)
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame = _keep_original_line(frame)
+    frame[LINE] = starts
+    return [_to_chat(frame, columns, options, source, unparsed)]
+
+
+def _keep_original_line(frame: pd.DataFrame) -> pd.DataFrame:
+    if LINE in frame.columns:
+        frame = frame.rename(columns={LINE: LINE + "_orig"})
+    return frame
+
+
+def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, source: Source,
+             unparsed: list[UnparsedLine]) -> Chat:
+    mapping, canonical = _mapping(options, available, source.name)
+    warnings: list[str] = []
+    for col in REQUIRED:
+        if col not in mapping:
+            raise OptionError(f"--columns must map {col!r}", hint="e.g. --columns timestamp=Time,sender=User,text=Message")
+    if SENDER not in mapping and SENDER_ID not in mapping:
+        raise OptionError("--columns must map 'sender' or 'sender_id'")
+    cols: dict[str, object] = {}
+    for canon, col in mapping.items():
+        values = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
+        if canonical:
+            values = values.str.replace(_NEUTRALISED, r"\1", regex=True)
+        cols[canon] = values
+    text = pd.Series(cols[TEXT]).fillna("")
+    cols[TEXT] = text
+    if SENDER_ID not in cols:
+        cols[SENDER_ID] = cols[SENDER]
+        warnings.append("no sender id column: members are identified by display name")
+    if SENDER not in cols:
+        cols[SENDER] = cols[SENDER_ID]
+    cols[SENDER] = pd.Series(cols[SENDER]).fillna("")
+    cols[SENDER_ID] = pd.Series(cols[SENDER_ID]).fillna("")
+
+    times = _timestamps(pd.Series(cols[TIMESTAMP]), warnings)
+    if KIND in cols:
+        kinds = pd.Series(cols[KIND]).fillna("text").str.strip().str.lower()
+        unknown = ~kinds.isin(KINDS)
+        if unknown.any():
+            warnings.append(f"{int(unknown.sum())} row(s) with an unknown kind were read as text "
+                            f"(e.g. {kinds[unknown].iloc[0]!r})")
+            kinds = kinds.where(~unknown, "text")
+        cols[KIND] = kinds
+    else:
+        cols[KIND] = kinds_from_bodies(text.astype("string"))
+    cols[LINE] = frame[LINE]
+    if canonical and LINE in available:
+        # Our own output keeps the line in the ORIGINAL export, so a round trip is exact.
+        original = pd.to_numeric(frame[LINE + "_orig"] if LINE + "_orig" in frame else pd.Series(dtype=float),
+                                 errors="coerce")
+        cols[LINE] = original.astype("Int64")
+    bad = times.isna().to_numpy()
+    if bad.any():
+        for line, raw in zip(frame.loc[bad, LINE], pd.Series(cols[TIMESTAMP])[bad], strict=True):
+            unparsed.append(UnparsedLine(int(line), f"timestamp not understood: {raw!r}"))
+    keep = ~bad
+    cols[TIMESTAMP] = times
+    data = {k: pd.Series(v).reset_index(drop=True)[keep] for k, v in cols.items()}
+    messages = build_messages(data)
+    unparsed.sort(key=lambda u: u.line)
+    return Chat(messages=messages, platform="generic", unparsed=unparsed, warnings=warnings)
+
+
+def _timestamps(raw: pd.Series, warnings: list[str]) -> pd.Series:
+    raw = raw.fillna("").astype(str).str.strip()
+    times = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=False)
+    if times.isna().mean() > 0.5 and len(raw):
+        mixed = pd.to_datetime(raw, format="mixed", errors="coerce")
+        if mixed.notna().sum() > times.notna().sum():
+            warnings.append("timestamps are not ISO 8601; each was read with a best-effort date parser (month-first when ambiguous)")
+            times = mixed
+    if isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = times.dt.tz_localize(None)
+    return times
+
+
+FORMATS = (
+    LogFormat(
+        name="generic-csv",
+        platform="generic",
+        title="CSV/TSV table (our canonical output, or any table with --columns)",
+        how_to_export="Any spreadsheet or tool that writes CSV: map its columns with "
+                      "--columns timestamp=Time,sender=User,text=Message",
+        sniff=sniff_csv,
+        parse=parse_csv,
+    ),
+    LogFormat(
+        name="generic-jsonl",
+        platform="generic",
+        title="JSON Lines (our canonical output, or any JSONL with --columns)",
+        how_to_export="One JSON object per line; map keys with --columns as for CSV",
+        sniff=sniff_jsonl,
+        parse=parse_jsonl,
+    ),
+)
+
+
+def mapping_format(head: str) -> str:
+    """Which generic format fits a file given with ``--columns`` but no ``--log-format``."""
+    return "generic-jsonl" if _first_line(head).lstrip().startswith("{") else "generic-csv"
