@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.errors import SchemaError
 
@@ -96,15 +99,38 @@ def build_messages(columns: dict[str, Any], *, sort: bool = True) -> pd.DataFram
         elif col in (REPLY_TO, ACTOR_ID, LINE):
             values = [None] * n
         elif col == MSG_ID and LINE in columns:
-            values = "L" + pd.Series(columns[LINE], dtype="Int64").astype(STRING)
+            values = _line_ids(columns[LINE])
         else:
             raise SchemaError(f"column {col!r} is missing")
         data[col] = _cast(col, values)
     frame = pd.DataFrame(data)
-    if sort and len(frame):
+    if sort and len(frame) and not _in_order(frame):
         frame = frame.sort_values([TIMESTAMP, LINE], kind="stable", na_position="last")
         frame = frame.reset_index(drop=True)
     return frame
+
+
+def _in_order(frame: pd.DataFrame) -> bool:
+    """Already sorted by (timestamp, line)? (Most exports are; sorting copies every column.)"""
+    ts = frame[TIMESTAMP].to_numpy()
+    if frame[TIMESTAMP].isna().any():
+        return False
+    steps = np.diff(ts.astype("int64"))
+    if (steps < 0).any():
+        return False
+    ties = steps == 0
+    if not ties.any():
+        return True
+    lines = frame[LINE].to_numpy(dtype="float64", na_value=np.inf)
+    return bool((np.diff(lines)[ties] >= 0).all())
+
+
+def _line_ids(lines: Any) -> pd.Series:
+    """``L<line>`` ids, computed in Arrow."""
+    arr = pa.array(pd.Series(lines, dtype="Int64").to_numpy(dtype="float64", na_value=np.nan),
+                   from_pandas=True).cast(pa.int64())
+    ids = pc.binary_join_element_wise("L", pc.cast(arr, pa.string()), "")
+    return pd.Series(pd.array(ids, dtype=STRING))
 
 
 def _cast(col: str, values: Any) -> pd.Series:

@@ -73,6 +73,13 @@ def arrow_kinds(texts: pa.Array, default: str = "text") -> pd.Categorical:
     return pd.Categorical(kinds, dtype=KIND_DTYPE)
 
 
+def arrow_strings(values: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Wrap an Arrow string array as a canonical ``string[pyarrow]`` Series without copying."""
+    if values.type != pa.large_string() and values.type != pa.string():
+        values = pc.cast(values, pa.string())
+    return pd.Series(pd.arrays.ArrowStringArray(values))
+
+
 def to_wall_clock(utc: pd.Series, tz: str) -> pd.Series:
     """Convert tz-aware (or UTC-naive) times to naive wall-clock time in ``tz``."""
     if not isinstance(utc.dtype, pd.DatetimeTZDtype):
@@ -92,15 +99,16 @@ def resolve_names(
     Returns:
         (ids, warnings): ids aligned with ``name_only`` (NA where it was NA).
     """
-    spoke = messages[~messages[KIND].isin(EVENT_KINDS)]
+    wanted = name_only.dropna()
+    ids = pd.Series(pd.NA, index=name_only.index, dtype=object)
+    if wanted.empty:
+        return ids, []
+    spoke = messages.loc[~messages[KIND].isin(EVENT_KINDS), [SENDER, SENDER_ID]]
+    spoke = spoke[spoke[SENDER].isin(pd.unique(wanted.astype(str)))]
     by_name = spoke.groupby(SENDER, observed=True)[SENDER_ID].nunique()
     unique_names = by_name[by_name == 1].index
-    lookup = (
-        spoke[spoke[SENDER].isin(unique_names)]
-        .drop_duplicates(SENDER)
-        .set_index(SENDER)[SENDER_ID]
-    )
-    ids = name_only.map(lookup)
+    lookup = spoke[spoke[SENDER].isin(unique_names)].drop_duplicates(SENDER).set_index(SENDER)[SENDER_ID]
+    ids[wanted.index] = wanted.map(lookup).astype(object)
     unresolved = name_only.notna() & ids.isna()
     warnings = []
     if unresolved.any():

@@ -35,22 +35,33 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import arrow_kinds, resolve_names
+from analysis.parsers._common import arrow_kinds, arrow_strings, resolve_names
 from analysis.schema import (
-    ACTOR_ID, KIND, LINE, ROSTER_COLUMNS, SENDER, SENDER_ID, STRING, TEXT, TIMESTAMP, Chat,
-    UnparsedLine, build_messages, empty_messages,
+    ACTOR_ID,
+    KIND,
+    LINE,
+    ROSTER_COLUMNS,
+    SENDER,
+    SENDER_ID,
+    STRING,
+    TEXT,
+    TIMESTAMP,
+    Chat,
+    UnparsedLine,
+    build_messages,
+    empty_messages,
 )
 from analysis.source import LINE_BREAK, Source
 
-_DATE = r"(\d{4})-(\d{1,2})-(\d{1,2}) (\d{1,2}):(\d{2}):(\d{2})(?: (AM|PM|上午|下午))?"
+_DATE = r"(\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2})(?: (AM|PM|上午|下午))?"
 _NAME = r" ([^\r\n]*?)"
 _ID = r"(?:\(([^()\r\n]*)\)|<([^<>\r\n]*)>)"
-_FIELDS = ("y", "mo", "d", "h", "mi", "s", "ampm", "name", "uin", "acct")
+_FIELDS = ("when", "ampm", "name", "uin", "acct")
 _BREAK = {"crlf": "\r\n", "lf": "\n", "cr": "\r"}
 
 TITLE = "消息记录（此消息记录为文本格式，不支持重新导入）"
 SECTION_RULE = "=" * 64
-BLOCK_BYTES = 8 * 1024 * 1024
+BLOCK_BYTES = 2 * 1024 * 1024
 """Bytes decoded and split per step; tests shrink it to exercise records cut across blocks."""
 _SECTION = re.compile(
     r"(?:\r\n|\r|\n)?={64}(?:\r\n|\r|\n)消息分组:(?P<folder>[^\r\n]*)(?:\r\n|\r|\n)={64}(?:\r\n|\r|\n)"
@@ -173,39 +184,42 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
     """Turn the first ``n`` records of a split block into a frame; return the next line number."""
     cols = {name: parts[1 + i: 1 + n * stride: stride] for i, name in enumerate(_FIELDS)}
     bodies = pa.array(parts[stride: 1 + n * stride: stride], pa.string())
-    breaks = _breaks(bodies)
-    lines = line + np.concatenate(([0], np.cumsum(breaks)[:-1]))
-    next_line = line + int(breaks.sum())
 
     # Sections (消息分组/消息对象 blocks of an "all messages" export) sit at the end of the
     # body before them: cut them off and start a new conversation at the next record.
     has_section = pc.match_substring(bodies, SECTION_RULE).to_numpy(zero_copy_only=False)
+    section_breaks = np.zeros(n, dtype=np.int64)
     if has_section.any():
         fixed = bodies.to_pylist()
+        first_lines = line + np.concatenate(([0], np.cumsum(_breaks(bodies))[:-1]))
         for i in np.flatnonzero(has_section):
-            fixed[i] = _split_section(fixed[i], int(lines[i]), state, state.records + i + 1)
+            before = _breaks(pa.array([fixed[i]]))[0]
+            fixed[i] = _split_section(fixed[i], int(first_lines[i]), state, state.records + i + 1)
+            section_breaks[i] = before - _breaks(pa.array([fixed[i]]))[0]
         bodies = pa.array(fixed, pa.string())
 
-    texts = _clean_bodies(bodies, eol)
+    texts, framing = _clean_bodies(bodies, eol)
+    breaks = pc.count_substring(texts, "\n").to_numpy(zero_copy_only=False) + framing + section_breaks
+    lines = line + np.concatenate(([0], np.cumsum(breaks)[:-1]))
+    next_line = line + int(breaks.sum())
+
     ts = _timestamps(cols)
     names = pa.array(cols["name"], pa.string())
-    uin = pa.array(cols["uin"], pa.string())
-    acct = pa.array(cols["acct"], pa.string())
-    ids = pc.coalesce(uin, acct, names)
+    ids = pc.coalesce(pa.array(cols["uin"], pa.string()), pa.array(cols["acct"], pa.string()), names)
     frame = pd.DataFrame({
         TIMESTAMP: ts,
-        SENDER_ID: pd.array(ids, dtype=STRING),
-        SENDER: pd.array(names, dtype=STRING),
-        TEXT: pd.array(texts, dtype=STRING),
+        SENDER_ID: arrow_strings(ids),
+        SENDER: arrow_strings(names),
+        TEXT: arrow_strings(texts),
         KIND: arrow_kinds(texts),
         LINE: lines,
         "_rec": np.arange(state.records, state.records + n),
     })
     bad = frame[TIMESTAMP].isna().to_numpy()
     if bad.any():
+        # A header with an impossible date (month 13, 30 February) is reported, not invented.
         for i in np.flatnonzero(bad):
-            state.unparsed.append(UnparsedLine(int(lines[i]), "invalid date in header"))
-        # A header with an impossible date (month 13) is kept as unparsed, not invented.
+            state.unparsed.append(UnparsedLine(int(lines[i]), f"invalid date in header: {cols['when'][i]}"))
         frame = frame[~bad]
     state.frames.append(frame)
     state.records += n
@@ -226,31 +240,70 @@ def _split_section(body: str, first_line: int, state: _State, next_record: int) 
     return body[: match.start()]
 
 
-def _clean_bodies(bodies: pa.Array, eol: str) -> pa.Array:
-    """Drop the header's line break and the blank separator line; inner breaks become ``\\n``."""
-    e = re.escape(eol)
+def _clean_bodies(bodies: pa.Array, eol: str) -> tuple[pa.Array, np.ndarray]:
+    """Drop the header's line break and the blank separator line; inner breaks become ``\\n``.
+
+    Returns the texts and, per record, how many line breaks that framing held (so line
+    numbers can be counted on the cleaned texts).
+    """
+    size = len(eol)
+    if eol != "\n" or not pc.any(pc.match_substring(bodies, "\r")).as_py():
+        starts = pc.starts_with(bodies, eol)
+        ends2 = pc.ends_with(bodies, eol + eol)
+        long_enough = pc.greater_equal(pc.utf8_length(bodies), 3 * size)
+        if pc.all(starts).as_py() and pc.all(ends2).as_py() and pc.all(long_enough).as_py():
+            # The common case: every body is EOL + content + EOL EOL. Slicing is cheap.
+            texts = pc.utf8_slice_codeunits(bodies, size, -2 * size)
+            framing = np.full(len(bodies), 3, dtype=np.int64)
+            return _normalise_breaks(texts), framing
+    e = re.escape(eol) if eol != "\n" else r"\r?\n"
+    lead = pc.match_substring_regex(bodies, f"^{e}").to_numpy(zero_copy_only=False).astype(np.int64)
+    texts = pc.replace_substring_regex(bodies, f"^{e}", "", max_replacements=1)
+    trail = pc.extract_regex(texts, f"(?P<t>(?:{e}){{0,2}})$")
+    trail_len = pc.utf8_length(pc.struct_field(trail, [0])).to_numpy(zero_copy_only=False)
+    texts = pc.replace_substring_regex(texts, f"(?:{e}){{1,2}}$", "", max_replacements=1)
     if eol == "\n":
-        texts = pc.replace_substring_regex(bodies, r"^\r?\n", "", max_replacements=1)
-        texts = pc.replace_substring_regex(texts, r"(?:\r?\n){1,2}$", "", max_replacements=1)
+        tail = pc.struct_field(trail, [0])
+        trail_breaks = pc.count_substring(tail, "\n").to_numpy(zero_copy_only=False)
     else:
-        texts = pc.replace_substring_regex(bodies, f"^{e}", "", max_replacements=1)
-        texts = pc.replace_substring_regex(texts, f"(?:{e}){{1,2}}$", "", max_replacements=1)
-    return pc.replace_substring_regex(texts, r"\r\n|\r", "\n")
+        trail_breaks = trail_len // size
+    return _normalise_breaks(texts), lead + trail_breaks
+
+
+def _normalise_breaks(texts: pa.Array) -> pa.Array:
+    has_cr = pc.match_substring(texts, "\r")
+    if not pc.any(has_cr).as_py():
+        return texts
+    subset = pc.filter(texts, has_cr)
+    fixed = pc.replace_substring(pc.replace_substring(subset, "\r\n", "\n"), "\r", "\n")
+    return pc.replace_with_mask(texts, has_cr, fixed)
 
 
 def _timestamps(cols: dict[str, list]) -> pd.Series:
-    parts = {k: pa.array(cols[k], pa.string()).cast(pa.int64()).to_numpy()
-             for k in ("y", "mo", "d", "h", "mi", "s")}
+    when = pa.array(cols["when"], pa.string())
+    ts = pc.strptime(when, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
+    values = pd.Series(ts.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
+    # Arrow rolls 30 February over to 1 March; a rolled-over date lands on day 1-3, so
+    # check only those against the day that was written.
+    early = pc.fill_null(pc.less_equal(pc.day(ts), 3), False)
+    if pc.any(early).as_py():
+        written = pc.extract_regex(pc.filter(when, early), r"^\d+-\d+-(?P<d>\d+)")
+        written_day = pc.cast(pc.struct_field(written, [0]), pa.int64()).to_numpy()
+        rolled = np.zeros(len(values), dtype=bool)
+        rolled[early.to_numpy(zero_copy_only=False)] = (
+            pc.day(pc.filter(ts, early)).to_numpy() != written_day)
+        values[rolled] = pd.NaT
     ampm = cols["ampm"]
-    if any(a is not None for a in ampm):
+    if ampm.count(None) != len(ampm):
         marker = pa.array(ampm, pa.string())
         pm = pc.fill_null(pc.is_in(marker, pa.array(["PM", "下午"])), False).to_numpy(zero_copy_only=False)
         twelve = pc.is_valid(marker).to_numpy(zero_copy_only=False)
-        hours = parts["h"]
-        parts["h"] = np.where(twelve, hours % 12 + np.where(pm, 12, 0), hours)
-    frame = pd.DataFrame({"year": parts["y"], "month": parts["mo"], "day": parts["d"],
-                          "hour": parts["h"], "minute": parts["mi"], "second": parts["s"]})
-    return pd.to_datetime(frame, errors="coerce").astype("datetime64[ns]")
+        hours = values.dt.hour.to_numpy()
+        shift = np.where(twelve, (hours % 12 + np.where(pm, 12, 0)) - hours, 0)
+        bad_hour = twelve & ((hours > 12) | (hours == 0))
+        values = values + pd.to_timedelta(shift, unit="h")
+        values[bad_hour] = pd.NaT
+    return values
 
 
 def _build_chats(state: _State, lines_total: int, source: Source) -> list[Chat]:
@@ -262,8 +315,8 @@ def _build_chats(state: _State, lines_total: int, source: Source) -> list[Chat]:
     order = list(dict.fromkeys(names))
     chats = []
     for name in order:
-        part = None
-        if frame is not None:
+        part = frame
+        if frame is not None and len(order) > 1:
             section = np.searchsorted(rec_starts, frame["_rec"].to_numpy(), side="right") - 1
             part = frame[np.asarray(names, dtype=object)[section] == name]
         chat = _finish(part, name)
@@ -284,48 +337,44 @@ def _finish(frame: pd.DataFrame | None, group: str) -> Chat:
     frame = frame.drop(columns="_rec").reset_index(drop=True)
 
     # 【管理员】Alice -> sender "Alice"; the tag gives the roster role.
-    names = frame[SENDER]
-    tagged = names.str.startswith("【").fillna(False).to_numpy(bool)
+    tagged = frame[SENDER].str.startswith("【").fillna(False).to_numpy(bool)
     roster = None
     if tagged.any():
         sub = frame.loc[tagged, [SENDER_ID, SENDER]]
         tags = sub[SENDER].str.extract(_TAGS)[0]
-        frame.loc[tagged, SENDER] = sub[SENDER].str.replace(_TAGS, "", regex=True)
-        roles = tags.map(_role_of)
-        roster = (
-            pd.DataFrame({"sender_id": sub[SENDER_ID], "sender": frame.loc[tagged, SENDER],
-                          "role": roles, "joined": pd.NaT})
-            .dropna(subset=["role"])
-            .drop_duplicates("sender_id", keep="last")
-            .reset_index(drop=True)
-        )
-        roster = roster[list(ROSTER_COLUMNS)] if len(roster) else None
+        names = pa.array(frame[SENDER].array)
+        names = names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names
+        mask = pa.array(tagged)
+        stripped = pc.replace_substring_regex(pc.filter(names, mask), _TAGS.pattern, "")
+        frame[SENDER] = arrow_strings(pc.replace_with_mask(names, mask, stripped))
+        roster = pd.DataFrame({"sender_id": sub[SENDER_ID], "sender": frame.loc[tagged, SENDER],
+                               "role": tags.map(_role_of), "joined": pd.NaT})
+        roster = roster.dropna(subset=["role"]).drop_duplicates("sender_id", keep="last")
+        roster = roster[list(ROSTER_COLUMNS)].reset_index(drop=True) if len(roster) else None
 
-    kinds = frame[KIND].astype(object).to_numpy(copy=True)
-    actors = np.full(len(frame), None, dtype=object)
-    who = np.full(len(frame), None, dtype=object)
     system = frame[SENDER_ID].isin(SYSTEM_IDS).to_numpy(bool)
-    for i in np.flatnonzero(system):
-        body = frame.at[i, TEXT]
-        kinds[i] = "system"
-        for kind, pattern in _EVENTS:
-            m = pattern.match(body)
-            if m:
-                kinds[i] = kind
-                who[i] = m["who"].strip()
-                actors[i] = (m.groupdict().get("actor") or None)
-                break
-    frame[KIND] = pd.Categorical(kinds, dtype=frame[KIND].dtype)
     if system.any():
-        named = pd.Series(who, index=frame.index)
-        ids, warns = resolve_names(frame, named)
+        rows = np.flatnonzero(system)
+        kinds = frame[KIND].to_numpy(copy=True)
+        who = pd.Series(pd.NA, index=frame.index, dtype=object)
+        actors = pd.Series(pd.NA, index=frame.index, dtype=object)
+        for i, body in zip(rows, frame[TEXT].iloc[rows], strict=True):
+            kinds[i] = "system"
+            for kind, pattern in _EVENTS:
+                m = pattern.match(body)
+                if m:
+                    kinds[i] = kind
+                    who.iat[i] = m["who"].strip()
+                    actors.iat[i] = m.groupdict().get("actor") or pd.NA
+                    break
+        frame[KIND] = pd.Categorical(kinds, dtype=frame[KIND].dtype)
+        ids, warns = resolve_names(frame, who)
         warnings += warns
-        has = named.notna().to_numpy()
+        has = who.notna().to_numpy()
         frame.loc[has, SENDER_ID] = ids[has].astype(str).to_numpy()
-        frame.loc[has, SENDER] = named[has].astype(str).to_numpy()
-        actor_series = pd.Series(actors, index=frame.index)
-        actor_ids, _ = resolve_names(frame, actor_series)
-        frame[ACTOR_ID] = actor_ids.where(actor_series.notna(), None)
+        frame.loc[has, SENDER] = who[has].astype(str).to_numpy()
+        actor_ids, _ = resolve_names(frame, actors)
+        frame[ACTOR_ID] = actor_ids.astype(object).where(actors.notna(), None)
     messages = build_messages({c: frame[c] for c in frame.columns})
     return Chat(messages=messages, group=group, platform="qq", warnings=warnings, roster=roster)
 
