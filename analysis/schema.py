@@ -142,6 +142,10 @@ def _cast(col: str, values: Any) -> pd.Series:
         return series.astype("datetime64[ns]")
     if isinstance(values, pd.Series):
         values = values.reset_index(drop=True)
+    if col == KIND and not isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        unknown = set(pd.unique(pd.Series(values, dtype=object).dropna())) - set(KINDS)
+        if unknown:
+            raise SchemaError(f"unknown kind(s) {sorted(unknown)}; allowed: {', '.join(KINDS)}")
     return pd.Series(values, dtype=dtype) if not isinstance(values, pd.Series) else values.astype(dtype)
 
 

@@ -1,0 +1,31 @@
+"""The README covers every command, and every command has help with an example."""
+
+from __future__ import annotations
+
+import typer.main
+
+from cli.main import app
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme_and_has_an_example():
+    commands = typer.main.get_command(app).commands
+    assert commands
+    for name, command in commands.items():
+        assert f"community-audit {name}" in README, name
+        assert command.help and "Example:" in command.help, name
+
+
+def test_readme_test_command_is_what_ci_runs():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = 'python -m pip install -e ".[test]" && python -m pytest -q'
+    assert command in README and command in ci
+
+
+def test_every_exit_code_is_documented():
+    from cli.exit_codes import ExitCode
+
+    for code in ExitCode:
+        assert f"| {int(code)} |" in README, code
