@@ -60,6 +60,40 @@ class ActivityConfig:
     thread_gap_minutes: float = 30.0
     """A silence longer than this starts a new conversation thread (the issue's default;
     30 minutes is the usual session gap in chat analytics)."""
+    response_window_hours: float = 24.0
+    """A message by someone else at most this long after a thread's first message is its
+    first response (the issue's 24-hour rule for answering newcomers, applied to threads)."""
+    question_patterns: list[str] = field(default_factory=lambda: [
+        r"[?？]", r"[吗嘛呢么][\s。.!！~～]*$", "请问", "怎么", "为什么", "为啥", "如何",
+        "有没有", "有谁", "谁知道", "哪里", "哪个", "能不能", "可以吗",
+    ])
+    """Regular expressions (any one matches) marking a text message as question-like: a
+    question mark, a sentence-final 吗/嘛/呢/么, or a common Chinese question word. Our
+    list of ordinary interrogative markers; tune it per group."""
+    mau_days: int = 30
+    """Trailing days in "monthly active" for DAU/MAU stickiness (the usual 30-day MAU)."""
+    peak_hours: int = 3
+    """How many of the busiest hours of the day to report as peak hours (our choice: a
+    morning, lunch and evening peak fit in three)."""
+    lifecycle_metric: str = "messages"
+    """Weekly series the lifecycle stage is judged on: "messages" or "speakers"."""
+    new_days: int = 28
+    """A group whose first record is fewer than this many days before the window end is
+    "new": four complete weeks are the least that gives a 2-week recent period and a
+    2-week baseline."""
+    dead_days: int = 14
+    """No human message in this many days before the window end = "dead" (our choice:
+    two full weeks of silence; operators' guides say abandoned groups die within weeks)."""
+    recent_weeks: int = 2
+    """Weeks (counted back from the window end) averaged as the recent level."""
+    baseline_weeks: int = 8
+    """Complete weeks before the recent ones whose median is the group's own baseline
+    (about two months)."""
+    growing_ratio: float = 1.3
+    """Recent / baseline at or above this = "growing" (our choice: +30% is beyond the
+    ordinary week-to-week swing of a chat group)."""
+    declining_ratio: float = 0.7
+    """Recent / baseline at or below this = "declining" (our choice: -30%)."""
 
 
 @dataclass(frozen=True)
@@ -69,21 +103,163 @@ class MembersConfig:
     dormant_days: int = 30
     """A member who spoke before but not in the last N days of the window is dormant
     (the issue's default: one month without a word)."""
+    core_message_share: float = 0.5
+    """Core = the fewest members (by messages in the window) who together wrote this share
+    of the messages (the issue's example; the CHAOSS bus/absence factor uses 50%)."""
+    core_day_share: float = 0.5
+    """... or a member who spoke on at least this share of the window's days (the issue's
+    example: active on at least half the days)."""
+    active_week_share: float = 0.5
+    """Active = spoke in at least this share of the window's weeks (weeks counted back from
+    the window end); fewer = occasional (our choice: a regular is there every other week)."""
 
 
 @dataclass(frozen=True)
 class EventsConfig:
     """``[events]``: red packets, check-ins, newcomers."""
 
+    red_packet_minutes: float = 30.0
+    """Red-packet lift compares the messages and speakers this many minutes after a packet
+    with the same span before it (the issue's default; PEERS §3.11 uses 30/60 min)."""
+    checkin_patterns: list[str] = field(default_factory=lambda: [
+        "打卡", "签到", r"(?i)\bday\s*\d+", r"第\s*[0-9零一二三四五六七八九十百]+\s*天", "接龙",
+    ])
+    """Regular expressions (any one matches) marking a text message as a check-in: 打卡,
+    签到, "Day N", 第N天 and 接龙 lists (the issue's list)."""
+    newcomer_days: int = 7
+    """A newcomer is activated when they speak within this many days of joining (the
+    issue's 7 days; social.plus's 7-day retained new senders)."""
+    newcomer_answer_hours: float = 24.0
+    """A newcomer's first message counts as answered if someone responds within this many
+    hours (the issue's 24 hours)."""
+
 
 @dataclass(frozen=True)
 class SpamConfig:
-    """``[spam]``: ad and flood detection."""
+    """``[spam]``: ad and flood detection (analysis/spam; README "What the numbers mean")."""
+
+    spam_threshold: float = 4.0
+    """A message is spam at this score or more AND with two kinds of evidence (or one strong
+    check). 4 = a contact handle (3) plus anything else: SPAM.md §4.2 puts the spam tier at
+    "two independent families"; the points are scaled so one family alone stays below it."""
+    suspect_threshold: float = 3.0
+    """Score for the "suspect" tier (reported, never counted as spam): one contact handle,
+    or two lexicon categories (SPAM.md §4.2's 3-4 "suspect" band)."""
+    weights: dict[str, float] = field(default_factory=dict)
+    """Points per check name, overriding the defaults in analysis/spam/scoring.py
+    (DEFAULT_WEIGHTS, from SPAM.md §4.2), e.g. {"contact.link" = 1, "lexicon.adult" = 3}.
+    The keys "contact_cap" and "lexicon_cap" cap a family's total."""
+    extra_words: dict[str, list[str]] = field(default_factory=dict)
+    """Extra solicitation words per lexicon category (a new name adds a category), e.g.
+    {job = ["代刷"], cheats = ["外挂", "辅助"]}. Added to the shipped
+    analysis/spam/data/lexicon.toml."""
+    allowlisted_domains: list[str] = field(default_factory=list)
+    """Link domains (and their subdomains) that are never evidence, added to the shipped list
+    in analysis/spam/data/domains.toml (WeChat articles, bilibili, zhihu, github ...)."""
+    shorteners: list[str] = field(default_factory=list)
+    """Extra URL-shortener domains, added to the shipped list in data/domains.toml."""
+    stylised_min: int = 3
+    """Stylised (full-width, mathematical, circled) letters/digits for obfuscated_text: one or
+    two appear in ordinary typing (a full-width Ｖ); three in a row is a disguise (SPAM.md §4.2)."""
+    emoji_min: int = 6
+    """Emoji + decorative symbols for the weak emoji check: SPAM.md §4.2 ("> 5 Unicode emoji");
+    tg-spam's 2 flags ordinary chats (tg-spam #17)."""
+    emoji_share: float = 0.2
+    """... and at least this share of the visible characters, so a long post with a few emoji
+    does not count (our choice)."""
+    template_min_chars: int = 10
+    """Repeated-template checks only look at texts with at least this many characters after
+    normalisation; short greetings repeat naturally (SPAM.md §4.4)."""
+    repeat_self_count: int = 3
+    """repeat_self: the same template this many times from one member ... (SPAM.md §4.4,
+    tg-spam's duplicates threshold)."""
+    repeat_self_hours: float = 24.0
+    """... within this many hours (SPAM.md §4.4: 24 h for one sender)."""
+    repeat_cross_senders: int = 3
+    """repeat_cross: the same template from at least this many members (SPAM.md §4.4); the
+    same contact handle from 2 or more members counts as well."""
+    flood_messages: int = 12
+    """flood: this many messages from one member ... (LingBot's anti-flood, SPAM.md §1.6)."""
+    flood_seconds: float = 15.0
+    """... within this many seconds (LingBot: 12 messages in 15 s)."""
+    newcomer_messages: int = 3
+    """newcomer: a member's first N messages after joining (tg-spam's first-messages idea,
+    SPAM.md §4.5 uses the first 3)."""
+    newcomer_days: float = 7.0
+    """Without a join event or roster date, a member first seen at least this many days after
+    the log starts is treated as having joined then (a week keeps regulars who were simply
+    quiet at the start from counting; our choice)."""
+    hit_and_run_minutes: float = 60.0
+    """hit_and_run: joined (or first spoke) and left within this many minutes (SPAM.md §4.6:
+    leaves within 60 min)."""
+    established_messages: int = 30
+    """A member with this many clean messages before a message is established and gets the
+    "established" credit; an established member with one spam message is not a spammer
+    (SPAM.md §4.2: >= 30 messages)."""
+    familiar_domain_senders: int = 3
+    """new_domain: a link domain shared by fewer members than this in the log is new to the
+    group (SPAM.md §4.3: a domain shared by >= 3 members is the group's own)."""
+    model_threshold: float = 0.9
+    """With --model, the Naive Bayes booster fires at this spam probability or more (SPAM.md
+    §4.7: p >= 0.9); it adds points but is never the only kind of evidence."""
+    spammer_min_messages: int = 2
+    """A member with this many spam messages is a spammer; with one, only if they are not an
+    established member (SPAM.md §4.5)."""
 
 
 @dataclass(frozen=True)
 class TopicsConfig:
-    """``[topics]``: keywords, concentration, on-topic ratio."""
+    """``[topics]``: keywords, concentration, on-topic ratio.
+
+    The theme itself is ``[group] theme`` (or ``--theme``). Paths are relative to the
+    working folder.
+    """
+
+    top_n: int = 20
+    """Keywords reported, and the size of the top sets compared week over week (the issue's
+    "top-20")."""
+    concentration_top_k: int = 50
+    """Keywords whose counts make the distribution for entropy and HHI: wide enough to tell one
+    dominant subject from several, narrow enough that the long tail of one-off words (which
+    every chat has) does not decide the figure."""
+    min_token_chars: int = 2
+    """A token needs this many letters (Han characters or Latin letters) to be a term;
+    jieba.analyse drops one-character words the same way (they are mostly particles)."""
+    stopwords: list[str] = field(default_factory=list)
+    """Extra stopwords, added to the shipped Chinese and English lists."""
+    stopwords_file: str | None = None
+    """A UTF-8 file of extra stopwords, one a line (# comments allowed)."""
+    user_dict: str | None = None
+    """A jieba user dictionary (``word [freq] [tag]`` a line) for group jargon, names, products."""
+    idf_file: str | None = None
+    """IDF table (``word idf`` a line, jieba's format) from your own background corpus;
+    None = jieba's bundled table (general Chinese web text). Unknown words get its median."""
+    tokenizer: str = "auto"
+    """auto (rjieba, the jieba-rs binding, when installed, else jieba), jieba or rjieba."""
+    cache_dir: str | None = None
+    """Folder for the token cache (as ``--cache``); None = no on-disk cache, nothing written."""
+    jobs: int = 0
+    """Processes that segment text; 0 = all cores (DESIGN.md: jieba is the hot spot)."""
+    chitchat_max_chars: int = 2
+    """Messages with at most this many characters besides emoji and punctuation are chit-chat
+    (嗯, 啊这); three characters can already carry a topic (跑完了)."""
+    chitchat_phrases: list[str] = field(default_factory=list)
+    """Extra acknowledgement phrases; a message made only of these is chit-chat."""
+    proposed_theme_size: int = 5
+    """With no theme declared, the top this-many keywords are proposed as the theme (a short
+    list keeps the proposal readable and checkable)."""
+    expansion_terms: int = 10
+    """At most this many co-occurring terms widen the theme (method in analysis/topics)."""
+    expansion_min_npmi: float = 0.2
+    """A term widens the theme only if its normalised PMI with the theme is at least this
+    (0 = independent, 1 = always together); 0.2 keeps clearly associated words only."""
+    expansion_min_cooccurrence: int = 3
+    """... and it appears in at least this many theme messages (fewer is coincidence)."""
+    drift_min_messages: int = 20
+    """Weeks with fewer substantive messages are shown but not compared: a top-20 from a
+    handful of messages is noise."""
+    drift_falls: int = 3
+    """How many weeks with the largest fall in theme share are listed."""
 
 
 @dataclass(frozen=True)

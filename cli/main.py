@@ -95,10 +95,15 @@ def error_boundary(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _register() -> None:
-    from cli import formats_cmd, parse_cmd
+# One module per command, each exposing NAME, HELP and command(); listed in help order.
+_COMMANDS = ("members_cmd", "spam_cmd", "topics_cmd", "parse_cmd", "formats_cmd")
 
-    for module in (parse_cmd, formats_cmd):
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMANDS:
+        module = importlib.import_module(f"cli.{name}")
         app.command(name=module.NAME, help=module.HELP)(error_boundary(module.command))
 
 

@@ -1,0 +1,503 @@
+"""Members: one row per known member, with a tier and the evidence for it.
+
+Who is a *known member* (as of the window end, from the full history before it):
+
+- everyone who wrote a message (any kind except the events recall/join/leave/system);
+- everyone named in a join or leave notice (``sender_id`` of a join/leave record);
+- everyone in ``chat.roster`` (the export's own member list, merged with ``--roster``),
+  unless the roster says they joined after the window end.
+
+Nothing else creates a member: a name mentioned with ``@`` in a message, or the inviter or
+remover named in a join/leave notice, is text, not an identity. Identity is ``sender_id``,
+so a member who renamed is one member; every name they used is kept.
+
+Tiers (evaluated as of ``window.end`` with the full history before it; the first rule that
+applies wins, so the tiers partition the known members):
+
+1. ``left``: the member's last join/leave record is a leave notice and they wrote nothing
+   after it.
+2. ``dormant``: spoke at some time before the window end, but not in the last
+   ``[members] dormant_days`` days before it.
+3. ``silent``: no message in the window (this includes members who never spoke).
+4. ``core``: among the fewest members who together wrote ``core_message_share`` of the
+   window's messages, or spoke on at least ``core_day_share`` of the window's days.
+5. ``active``: spoke in at least ``active_week_share`` of the window's weeks.
+6. ``occasional``: spoke in the window, but less than that.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.config import Config
+from analysis.schema import (
+    EVENT_KINDS,
+    KIND,
+    ROSTER_COLUMNS,
+    SENDER,
+    SENDER_ID,
+    TIMESTAMP,
+    Chat,
+)
+from analysis.window import Window, resolve_window
+
+TIERS: tuple[str, ...] = ("core", "active", "occasional", "silent", "dormant", "left")
+"""Every tier, from the most to the least engaged (the member table is sorted this way)."""
+
+DAY = np.timedelta64(1, "D").astype("timedelta64[ns]")
+WEEK = 7 * DAY
+
+__all__ = ["TABLE_COLUMNS", "TIERS", "Membership", "MembersResult", "analyse_members", "member_summary",
+           "member_table", "membership"]
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Who is known as of ``end``, and the human messages before ``end`` as integer arrays.
+
+    Shared by the activity, members and events analysers so that all three agree on who
+    the members are. Row ``i`` of ``members`` is the member with code ``i``.
+    """
+
+    end: pd.Timestamp
+    """The "as of" instant (exclusive)."""
+    members: pd.DataFrame
+    """One row per known member (index = member code 0..n-1). Columns: ``sender_id``;
+    ``sender`` (the latest name: on their last record, else the roster's); ``names``
+    (tuple of every name used, in order of first use); ``role`` (owner, admin or member:
+    config ``[group] owners/admins`` first, then the roster); ``first_seen`` (the earlier
+    of their first record and the roster's join date); ``first_known`` (the same, but NaT
+    for a roster member without a join date: known from the start); ``joined`` (last join notice before the end, else the roster's
+    join date); ``left`` (time of the leave notice when they have left, else NaT);
+    ``first_message`` / ``last_message`` (their first/last human message before the end);
+    ``messages_total`` (human messages before the end)."""
+    times: np.ndarray
+    """datetime64[ns] of every human message before ``end`` (sorted)."""
+    codes: np.ndarray
+    """Member code of each of those messages (aligned with ``times``)."""
+    rows: np.ndarray
+    """Row positions of those messages in ``chat.messages`` (aligned with ``times``)."""
+
+
+def _human_mask(messages: pd.DataFrame) -> np.ndarray:
+    return ~messages[KIND].isin(EVENT_KINDS).to_numpy(bool)
+
+
+def membership(chat: Chat, end: pd.Timestamp, config: Config | None = None) -> Membership:
+    """Known members of ``chat`` as of ``end`` (see the module docstring for who counts).
+
+    Vectorised: one factorisation of the ids and a few group-bys, whatever the log size.
+    """
+    config = config or Config()
+    msgs = chat.messages
+    ts_all = msgs[TIMESTAMP].to_numpy()
+    before = ts_all < np.datetime64(end.to_datetime64(), "ns")
+    kind = msgs[KIND]
+    human = _human_mask(msgs) & before
+    is_join = (kind == "join").to_numpy(bool) & before
+    is_leave = (kind == "leave").to_numpy(bool) & before
+    membership_event = is_join | is_leave
+    take = human | membership_event
+    rows_taken = np.flatnonzero(take)
+
+    sub_ts = ts_all[rows_taken]
+    # Factorise in Arrow (no Python string per message); the roster's ids join the codes.
+    sub_codes, uniques = pd.factorize(msgs[SENDER_ID].take(rows_taken))
+    uniq = np.asarray(uniques, dtype=object)
+    roster = _roster_as_of(chat.roster, end)
+    r_ids = roster["sender_id"].to_numpy(dtype=object)
+    r_codes = pd.Index(uniq).get_indexer(r_ids) if len(uniq) else np.full(len(r_ids), -1)
+    fresh = r_codes < 0
+    r_codes[fresh] = len(uniq) + np.arange(int(fresh.sum()))
+    uniques = np.concatenate([uniq, r_ids[fresh]]) if fresh.any() else uniq
+    n = len(uniques)
+    name_codes, name_uniques = pd.factorize(msgs[SENDER].take(rows_taken))
+    name_uniques = np.asarray(name_uniques, dtype=object)
+
+    h = human[rows_taken]
+    j = is_join[rows_taken]
+    lv = is_leave[rows_taken]
+    nat = np.datetime64("NaT", "ns")
+
+    def agg_time(mask: np.ndarray, how: str) -> np.ndarray:
+        out = np.full(n, nat, dtype="datetime64[ns]")
+        if mask.any():
+            s = pd.Series(sub_ts[mask]).groupby(sub_codes[mask])
+            vals = s.min() if how == "min" else s.max()
+            out[vals.index.to_numpy()] = vals.to_numpy()
+        return out
+
+    first_message = agg_time(h, "min")
+    last_message = agg_time(h, "max")
+    last_join = agg_time(j, "max")
+    last_leave = agg_time(lv, "max")
+    first_record = agg_time(np.ones(len(rows_taken), bool), "min")
+    messages_total = np.bincount(sub_codes[h], minlength=n)
+
+    r_joined = np.full(n, nat, dtype="datetime64[ns]")
+    r_name = np.full(n, None, dtype=object)
+    r_role = np.full(n, None, dtype=object)
+    on_roster = np.zeros(n, bool)
+    if len(roster):
+        r_joined[r_codes] = roster["joined"].to_numpy(dtype="datetime64[ns]")
+        r_name[r_codes] = roster["sender"].to_numpy(dtype=object, na_value=None)
+        r_role[r_codes] = roster["role"].to_numpy(dtype=object, na_value=None)
+        on_roster[r_codes] = True
+
+    # first_known: the earliest of the first record and the roster's join date; a roster
+    # member without a date is known from the start (NaT).
+    first_seen = _nanmin(first_record, r_joined)
+    first_known = first_seen.copy()
+    first_known[on_roster & np.isnat(r_joined)] = nat
+    joined = np.where(np.isnat(last_join), r_joined, last_join)
+
+    # Left: the last membership notice is a leave, and no message after it.
+    after_leave = np.isnat(last_join) | (last_leave > last_join)
+    quiet_after = np.isnat(last_message) | (last_message < last_leave)
+    has_left = ~np.isnat(last_leave) & after_leave & quiet_after
+    left = np.where(has_left, last_leave, nat)
+
+    # Names, in order of first use; the latest name is the one on the last record.
+    names = np.empty(n, dtype=object)
+    names[:] = [()] * n
+    sender = np.array(r_name, dtype=object)
+    if len(sub_codes):
+        width = len(name_uniques) + 1
+        pair = sub_codes.astype(np.int64) * width + (name_codes + 1)  # name code -1 = missing
+        keys, first_at = np.unique(pair, return_index=True)
+        order = np.lexsort((first_at, keys // width))
+        keys = keys[order]
+        pc_, nc_ = keys // width, keys % width - 1
+        ok = nc_ >= 0
+        pc_, nc_ = pc_[ok], nc_[ok]
+        cuts = np.flatnonzero(np.diff(pc_)) + 1
+        owners = pc_[np.r_[0, cuts]] if len(pc_) else pc_
+        for owner, chunk in zip(owners, np.split(name_uniques[nc_], cuts), strict=True):  # per member
+            names[owner] = tuple(chunk)
+        rev_codes, rev_first = np.unique(sub_codes[::-1], return_index=True)
+        last_name = name_codes[len(sub_codes) - 1 - rev_first]
+        has = last_name >= 0
+        sender[rev_codes[has]] = name_uniques[last_name[has]]
+    missing = pd.isna(sender)
+    sender[missing] = np.asarray(uniques, dtype=object)[missing]
+    # Roster names count among the names used; a member with no name is known by their id.
+    # (One step per roster member or nameless member, never per message.)
+    for code in np.flatnonzero(on_roster & pd.notna(r_name)):
+        if r_name[code] not in names[code]:
+            names[code] = (*names[code], r_name[code])
+    for code in np.flatnonzero(np.fromiter((len(x) == 0 for x in names), bool, n)):
+        names[code] = (sender[code],)
+
+    role = _roles(np.asarray(uniques, dtype=object), r_role, config)
+    frame = pd.DataFrame({
+        "sender_id": pd.array(np.asarray(uniques, dtype=object), dtype="string"),
+        "sender": pd.array(sender, dtype="string"),
+        "names": names,
+        "role": role,
+        "first_seen": first_seen,
+        "first_known": first_known,
+        "joined": joined,
+        "left": left,
+        "first_message": first_message,
+        "last_message": last_message,
+        "messages_total": messages_total.astype(np.int64),
+    })
+    hc = sub_codes[h]
+    return Membership(end=end, members=frame, times=sub_ts[h], codes=hc, rows=rows_taken[h])
+
+
+def _nanmin(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = a.copy()
+    use_b = np.isnat(a) | (~np.isnat(b) & (b < a))
+    out[use_b] = b[use_b]
+    return out
+
+
+def _roster_as_of(roster: pd.DataFrame | None, end: pd.Timestamp) -> pd.DataFrame:
+    """Roster rows known by ``end`` (no join date, or joined before it), one per id."""
+    if roster is None or not len(roster):
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in ROSTER_COLUMNS})
+    r = roster[list(ROSTER_COLUMNS)].copy()
+    r["joined"] = pd.to_datetime(r["joined"]).astype("datetime64[ns]")
+    r = r[r["sender_id"].notna() & (r["joined"].isna() | (r["joined"] < end))]
+    return r.drop_duplicates("sender_id", keep="last").reset_index(drop=True)
+
+
+def _roles(ids: np.ndarray, roster_roles: np.ndarray, config: Config) -> np.ndarray:
+    role = np.where(pd.isna(roster_roles), "member", roster_roles).astype(object)
+    role = np.where(np.isin(role, ["owner", "admin"]), role, "member").astype(object)
+    role[np.isin(ids, list(config.group.admins))] = "admin"
+    role[np.isin(ids, list(config.group.owners))] = "owner"
+    return role
+
+
+def staff_codes(known: Membership) -> np.ndarray:
+    """Member codes of the owners and admins."""
+    return np.flatnonzero(known.members["role"].isin(["owner", "admin"]).to_numpy(bool))
+
+
+def present_counts(known: Membership, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How many known members were present in each period ``[starts[i], ends[i])``:
+    known before the period ends and not left before it starts (vectorised)."""
+    fk = known.members["first_known"].to_numpy()
+    fk_sorted = np.sort(np.where(np.isnat(fk), np.datetime64(-(2**62), "ns"), fk).view("i8"))
+    lf = known.members["left"].to_numpy()
+    lf_sorted = np.sort(lf[~np.isnat(lf)].view("i8"))
+    known_by = np.searchsorted(fk_sorted, ends.astype("datetime64[ns]").view("i8"), side="left")
+    gone = np.searchsorted(lf_sorted, starts.astype("datetime64[ns]").view("i8"), side="left")
+    return (known_by - gone).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class MembersResult:
+    """The member table and its summary, as of ``window.end``."""
+
+    window: Window
+    """The window analysed; "as of" is ``window.end``."""
+    members: pd.DataFrame
+    """One row per known member, sorted by tier (core first) then messages (most first).
+    Columns:
+
+    - ``sender_id``: stable identity; ``sender``: latest display name; ``names``: tuple of
+      every name used (JSON output only);
+    - ``role``: owner, admin or member;
+    - ``messages``: human messages in the window; ``share``: messages / all human
+      messages in the window (0..1);
+    - ``active_days``: calendar days in the window with at least one message;
+      ``active_weeks``: weeks of the window (7-day periods counted back from its end)
+      with at least one message;
+    - ``first_seen``: first record about the member (message, join/leave notice) or the
+      roster's join date, before the window end; ``last_seen``: their last message before
+      the window end (NaT = never spoke); ``joined``: last join notice or roster join
+      date; ``left``: when they left (NaT = still in the group);
+    - ``days_silent``: whole days from the last message to the window end; for members
+      who never spoke, from when they joined; missing when neither is known;
+    - ``tier``: see the module docstring; ``evidence``: why, in words with the numbers.
+    """
+    tier_counts: dict[str, int]
+    """Members per tier, every tier present (zeros included), in :data:`TIERS` order."""
+    known: int
+    """Known members (rows of ``members``)."""
+    messages: int
+    """Human messages in the window (= ``members.messages.sum()``)."""
+    cover_50: int
+    """The fewest members who wrote 50% of the window's messages (absence factor)."""
+    cover_80: int
+    """The fewest members who wrote 80% of the window's messages."""
+    days: int
+    """Calendar days the window touches (denominator of ``core_day_share``)."""
+    weeks: int
+    """7-day periods counted back from the window end (the first may be partial)."""
+    config: dict
+    """The ``[members]`` thresholds used."""
+
+
+def _cover(sorted_desc: np.ndarray, share: float) -> int:
+    """The fewest items (largest first) whose sum reaches ``share`` of the total."""
+    total = sorted_desc.sum()
+    if total <= 0:
+        return 0
+    return int(np.searchsorted(np.cumsum(sorted_desc), share * total - 1e-9, side="left") + 1)
+
+
+def window_days(window: Window) -> int:
+    """Calendar days touched by ``[start, end)``."""
+    last = (window.end - pd.Timedelta(1, "ns")).normalize()
+    return max(int((last - window.start.normalize()) / pd.Timedelta(days=1)) + 1, 0)
+
+
+def window_weeks(window: Window) -> int:
+    """7-day periods counted back from the end that cover the window (the first may be partial)."""
+    return max(math.ceil((window.end - window.start) / pd.Timedelta(days=7) - 1e-12), 1)
+
+
+def analyse_members(
+    chat: Chat,
+    *,
+    window: Window | None = None,
+    config: Config | None = None,
+) -> MembersResult:
+    """The member table of ``chat`` over ``window`` (default: the whole log).
+
+    Args:
+        chat: the full log (history before the window decides first_seen, dormant, left).
+        window: the period analysed; tiers are "as of" its end.
+        config: thresholds (``[members]``) and staff (``[group] owners/admins``).
+    """
+    config = config or Config()
+    mc = config.members
+    window = window or resolve_window(chat)
+    known = membership(chat, window.end, config)
+    m = known.members
+    n = len(m)
+    end64 = np.datetime64(window.end.to_datetime64(), "ns")
+    start64 = np.datetime64(window.start.to_datetime64(), "ns")
+
+    in_win = known.times >= start64
+    wc = known.codes[in_win]
+    wt = known.times[in_win]
+    messages = np.bincount(wc, minlength=n).astype(np.int64)
+    day = wt.astype("datetime64[D]").view("i8")
+    active_days = _distinct_per_code(wc, day, n)
+    week = ((end64 - wt - np.timedelta64(1, "ns")) // WEEK).astype(np.int64) if len(wt) else day
+    active_weeks = _distinct_per_code(wc, week, n)
+    total = int(messages.sum())
+    days = window_days(window)
+    weeks = window_weeks(window)
+
+    # Core by message share: rank by messages (most first, sender_id breaks ties).
+    order = np.lexsort((m["sender_id"].to_numpy(dtype=object).astype(str), -messages))
+    rank = np.empty(n, np.int64)
+    rank[order] = np.arange(1, n + 1)
+    k_core = _cover(messages[order], mc.core_message_share)
+    core_by_share = (rank <= k_core) & (messages > 0)
+    core_by_days = (active_days >= mc.core_day_share * days) & (messages > 0)
+    need_weeks = max(math.ceil(mc.active_week_share * weeks - 1e-9), 1)
+    active_ok = active_weeks >= need_weeks
+
+    last = m["last_message"].to_numpy()
+    left = m["left"].to_numpy()
+    joined = m["joined"].to_numpy()
+    has_left = ~np.isnat(left)
+    spoke = ~np.isnat(last)
+    dormant_cut = end64 - np.timedelta64(int(mc.dormant_days * 86400), "s").astype("timedelta64[ns]")
+    dormant = spoke & (last < dormant_cut)
+    silent = messages == 0
+    tier = np.select(
+        [has_left, dormant, silent, core_by_share | core_by_days, active_ok],
+        ["left", "dormant", "silent", "core", "active"],
+        default="occasional",
+    ).astype(object)
+
+    since = np.where(spoke, last, joined)
+    unknown = np.isnat(since)
+    elapsed = (end64.astype("i8") - np.where(unknown, end64, since).astype("i8")) // DAY.astype("i8")
+    days_silent = pd.array(np.where(unknown, 0, elapsed), dtype="Int64")
+    days_silent[unknown] = pd.NA
+
+    first_seen = m["first_seen"].to_numpy()
+    evidence = _evidence(
+        tier=tier, messages=messages, active_days=active_days, active_weeks=active_weeks,
+        rank=rank, core_by_share=core_by_share, k_core=k_core, days=days, weeks=weeks,
+        need_weeks=need_weeks, last=last, left=left, joined=joined, days_silent=days_silent,
+        spoke=spoke, config=config, total=total, on_roster_only=np.isnat(m["first_known"].to_numpy()),
+    )
+    frame = pd.DataFrame({
+        "sender_id": m["sender_id"],
+        "sender": m["sender"],
+        "role": m["role"],
+        "messages": messages,
+        "share": messages / total if total else np.zeros(n),
+        "active_days": active_days,
+        "active_weeks": active_weeks,
+        "first_seen": first_seen,
+        "last_seen": last,
+        "joined": joined,
+        "left": left,
+        "days_silent": days_silent,
+        "tier": pd.Categorical(tier, categories=list(TIERS), ordered=True),
+        "evidence": pd.array(evidence, dtype="string"),
+        "names": m["names"],
+    })
+    frame = frame.sort_values(["tier", "messages", "sender_id"], ascending=[True, False, True],
+                              kind="stable").reset_index(drop=True)
+    counts = frame["tier"].value_counts().reindex(list(TIERS), fill_value=0)
+    sorted_msgs = np.sort(messages)[::-1]
+    return MembersResult(
+        window=window, members=frame, tier_counts={t: int(counts[t]) for t in TIERS},
+        known=n, messages=total, cover_50=_cover(sorted_msgs, 0.5), cover_80=_cover(sorted_msgs, 0.8),
+        days=days, weeks=weeks,
+        config={"dormant_days": mc.dormant_days, "core_message_share": mc.core_message_share,
+                "core_day_share": mc.core_day_share, "active_week_share": mc.active_week_share},
+    )
+
+
+def _distinct_per_code(codes: np.ndarray, keys: np.ndarray, n: int) -> np.ndarray:
+    """Number of distinct ``keys`` per code (e.g. distinct days per member)."""
+    if not len(codes):
+        return np.zeros(n, np.int64)
+    k = keys.astype(np.int64) - int(keys.min())
+    width = int(k.max()) + 1
+    pair = np.unique(codes.astype(np.int64) * width + k)
+    return np.bincount(pair // width, minlength=n).astype(np.int64)
+
+
+def _date(values: np.ndarray) -> pd.Series:
+    return pd.Series(values.astype("datetime64[ns]")).dt.strftime("%Y-%m-%d").fillna("?")
+
+
+def _evidence(*, tier, messages, active_days, active_weeks, rank, core_by_share, k_core, days,
+              weeks, need_weeks, last, left, joined, days_silent, spoke, config, total,
+              on_roster_only) -> np.ndarray:
+    """One sentence per member saying why they are in their tier (vectorised strings)."""
+    mc = config.members
+    s = pd.Series
+    msgs = s(messages).astype(str)
+    ad = s(active_days).astype(str)
+    aw = s(active_weeks).astype(str)
+    ds = s(days_silent).astype("string").fillna("?")
+    share_pct = s(messages / total * 100 if total else np.zeros(len(messages))).round(1).astype(str)
+    last_d, left_d, joined_d = _date(last), _date(left), _date(joined)
+
+    ev_left = "left on " + left_d + " (leave notice, no message after it)"
+    ev_dormant = ("last message " + last_d + ", " + ds + " days before the window end (no message in the last "
+                  + str(mc.dormant_days) + " days)")
+    never = np.where(~np.isnat(joined), "never spoke; joined " + joined_d + ", " + ds + " days before the window end",
+                     np.where(on_roster_only, "never spoke; on the member list", "never spoke"))
+    ev_silent = pd.Series(np.where(spoke, "no message in the window; last message " + last_d + ", "
+                                   + ds + " days before its end", never))
+    core_share_text = ("rank " + s(rank).astype(str) + " of the " + str(k_core) + " members who wrote "
+                       + f"{mc.core_message_share:.0%} of messages (" + msgs + " messages, " + share_pct + "%)")
+    core_days_text = ("spoke on " + ad + " of " + str(days) + " days (at least "
+                      + f"{mc.core_day_share:.0%})")
+    ev_core = pd.Series(np.where(core_by_share, core_share_text, core_days_text))
+    ev_active = ("spoke in " + aw + " of " + str(weeks) + " weeks (at least " + str(need_weeks) + "); "
+                 + msgs + " messages on " + ad + " days")
+    ev_occ = ("spoke in " + aw + " of " + str(weeks) + " weeks (fewer than " + str(need_weeks) + "); "
+              + msgs + " messages on " + ad + " days")
+    out = np.select(
+        [tier == "left", tier == "dormant", tier == "silent", tier == "core", tier == "active"],
+        [ev_left.to_numpy(object), ev_dormant.to_numpy(object), ev_silent.to_numpy(object),
+         ev_core.to_numpy(object), ev_active.to_numpy(object)],
+        default=ev_occ.to_numpy(object),
+    )
+    return out.astype(object)
+
+
+TABLE_COLUMNS: tuple[str, ...] = (
+    "sender_id", "sender", "role", "messages", "share", "active_days", "active_weeks",
+    "first_seen", "last_seen", "joined", "left", "days_silent", "tier", "evidence",
+)
+"""Columns of the member CSV, in order (``names`` is added in JSON)."""
+
+
+def member_table(result: MembersResult, *, names: bool = False) -> pd.DataFrame:
+    """The member frame ready for output: :data:`TABLE_COLUMNS` (plus ``names`` as lists
+    when ``names``), tier as plain text, share rounded to 4 places."""
+    cols = list(TABLE_COLUMNS) + (["names"] if names else [])
+    out = result.members[cols].copy()
+    out["tier"] = out["tier"].astype(str)
+    out["share"] = out["share"].round(4)
+    if names:
+        out["names"] = [list(n) for n in out["names"]]  # one per member
+    return out
+
+
+def member_summary(result: MembersResult, chat: Chat) -> dict:
+    """Group-level facts for the JSON output: group, window, tier counts, cover factors."""
+    return {
+        "group": chat.group,
+        "source": chat.source,
+        "window": {"start": result.window.start.isoformat(), "end": result.window.end.isoformat()},
+        "as_of": result.window.end.isoformat(),
+        "known": result.known,
+        "messages": result.messages,
+        "tiers": dict(result.tier_counts),
+        "cover_50": result.cover_50,
+        "cover_80": result.cover_80,
+        "thresholds": dict(result.config),
+    }
