@@ -90,7 +90,7 @@ def test_table_without_mapping_asks_for_one():
         (os.urandom(4096) + b"\x00" * 64, "binary"),
         (b"", "empty"),
         (json.dumps({"users": [1, 2], "version": 3}).encode(), "not a chat export"),
-        ("just some notes\nnothing like a chat\n".encode(), "not a chat export"),
+        (b"just some notes\nnothing like a chat\n", "not a chat export"),
     ],
     ids=["random-bytes", "empty", "other-json", "plain-text"],
 )
@@ -133,7 +133,7 @@ def test_unreadable_file(tmp_path):
 
 def test_strict_fails_on_unparsed_lines(tmp_path):
     path = tmp_path / "x.txt"
-    path.write_bytes("stray line\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n".encode())
+    path.write_bytes(b"stray line\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n")
     ok = invoke("parse", str(path), "--log-format", "qq-txt")
     assert ok.exit_code == 0 and "1 lines not understood" in ok.stderr
     assert f"{path}:1: not understood: 'stray line'" in ok.stderr
@@ -144,7 +144,7 @@ def test_strict_fails_on_unparsed_lines(tmp_path):
 
 def test_unparsed_lines_can_be_listed(tmp_path):
     path = tmp_path / "x.txt"
-    path.write_bytes("stray line\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n".encode())
+    path.write_bytes(b"stray line\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n")
     result = invoke("parse", str(path), "--log-format", "qq-txt", "--unparsed")
     assert result.stdout == "line,text\n1,stray line\n"
 

@@ -103,7 +103,7 @@ def test_several_conversations_need_a_group_choice():
 
 def test_unknown_lines_before_the_first_record_are_reported(tmp_path):
     path = tmp_path / "x.txt"
-    path.write_bytes("stray note\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n".encode())
+    path.write_bytes(b"stray note\r\n2024-01-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n")
     chat = read_log(path, log_format="qq-txt")
     assert [(u.line, u.text) for u in chat.unparsed] == [(1, "stray note")]
     assert chat.messages["text"].tolist() == ["hi", "yo"]
@@ -111,7 +111,7 @@ def test_unknown_lines_before_the_first_record_are_reported(tmp_path):
 
 def test_impossible_date_is_unparsed_not_invented(tmp_path):
     path = tmp_path / "x.txt"
-    path.write_bytes("2024-13-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n\r\n2024-01-01 10:02:00 C(3)\r\n!\r\n".encode())
+    path.write_bytes(b"2024-13-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n\r\n2024-01-01 10:02:00 C(3)\r\n!\r\n")
     chat = read_log(path, log_format="qq-txt")
     assert chat.messages["sender_id"].tolist() == ["2", "3"]
     assert [u.line for u in chat.unparsed] == [1]
@@ -210,7 +210,7 @@ def test_round_trip_crlf_export(tmp_path, raw, seed, encoding, bom, block):
 @given(raw=st.lists(_msg, min_size=1, max_size=8), seed=st.integers(0, 2 ** 16))
 def test_round_trip_lf_converted_export(tmp_path, raw, seed):
     # A file re-saved with LF endings cannot tell a header-like body line from a header.
-    msgs = [m for m in _messages(raw)]
+    msgs = _messages(raw)
     msgs = [Msg(m.timestamp, m.uin, m.name,
                 "\n".join(x for x in m.text.split("\n") if not HEADER_LIKE.match(x) and not x.startswith("消息对象:")))
             for m in msgs]
