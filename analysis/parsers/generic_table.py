@@ -19,8 +19,20 @@ from analysis.errors import OptionError, ParseError
 from analysis.parsers import LogFormat, ParseOptions
 from analysis.parsers._common import kinds_from_bodies
 from analysis.schema import (
-    ACTOR_ID, KIND, KINDS, LINE, MESSAGE_COLUMNS, MSG_ID, REPLY_TO, SENDER, SENDER_ID, TEXT,
-    TIMESTAMP, Chat, UnparsedLine, build_messages,
+    ACTOR_ID,
+    KIND,
+    KINDS,
+    LINE,
+    MESSAGE_COLUMNS,
+    MSG_ID,
+    REPLY_TO,
+    SENDER,
+    SENDER_ID,
+    TEXT,
+    TIMESTAMP,
+    Chat,
+    UnparsedLine,
+    build_messages,
 )
 from analysis.source import LINE_BREAK, Source
 

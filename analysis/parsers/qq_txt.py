@@ -43,7 +43,6 @@ from analysis.schema import (
     ROSTER_COLUMNS,
     SENDER,
     SENDER_ID,
-    STRING,
     TEXT,
     TIMESTAMP,
     Chat,
