@@ -91,14 +91,20 @@ def _header_regex(mode: str, with_id: bool) -> re.Pattern[str]:
     return re.compile(rf"(?:(?<={brk})|\A){_DATE}{_NAME}{ident}{after}")
 
 
+_SNIFF_HEADER = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}:\d{2}(?: (?:AM|PM|上午|下午))? [^\r\n]*?(?:\(\d{5,12}\)|<[^<>\s]+>)"
+)
+"""A header with a QQ number (5-12 digits) or an account: other exports write names with
+brackets too (MemoTrace's ``张三(北京)``), so the sniffer insists on a QQ-shaped id."""
+
+
 def sniff(source: Source) -> bool:
     """A QQ export: its title line, its section block, or QQ header lines at the start."""
     head = source.head()
     if TITLE in head[:200] or ("消息对象:" in head and SECTION_RULE in head):
         return True
     lines = [line for line in LINE_BREAK.split(head[:8192])[:80] if line.strip()]
-    probe = _header_regex("lf", True)
-    hits = sum(1 for line in lines if probe.fullmatch(line))
+    hits = sum(1 for line in lines if _SNIFF_HEADER.fullmatch(line))
     return hits >= 2 or (hits == 1 and len(lines) <= 3)
 
 
