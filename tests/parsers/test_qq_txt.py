@@ -137,8 +137,8 @@ def test_encodings(tmp_path, encoding):
 
 def test_gb18030_detected_after_a_utf8_looking_head(tmp_path, monkeypatch):
     # The first 64 KB are ASCII; a GB18030 name appears later: the parser starts again.
-    filler = "".join(f"2024-01-01 10:{i // 60:02d}:{i % 60:02d} A(1)\r\nhello\r\n\r\n" for i in range(3000))
-    text = filler + "2024-01-02 10:00:00 中文名(2)\r\n你好\r\n\r\n"
+    filler = "".join(f"2024-01-01 10:{i // 60:02d}:{i % 60:02d} A(10001)\r\nhello\r\n\r\n" for i in range(3000))
+    text = filler + "2024-01-02 10:00:00 中文名(10002)\r\n你好\r\n\r\n"
     path = tmp_path / "x.txt"
     path.write_bytes(text.encode("gb18030"))
     monkeypatch.setattr(qq_txt, "BLOCK_BYTES", 16 * 1024)
