@@ -246,5 +246,5 @@ class Source:
 
 
 def _looks_like_export_folder(path: Path) -> bool:
-    """A folder some format reads as one export (Slack: users.json + channels.json)."""
-    return (path / "channels.json").is_file() or (path / "users.json").is_file()
+    """A folder some format reads as one export (Slack: users.json + channels.json; QCE: manifest.json)."""
+    return any((path / name).is_file() for name in ("channels.json", "users.json", "manifest.json"))
