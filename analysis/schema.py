@@ -104,7 +104,12 @@ def build_messages(columns: dict[str, Any], *, sort: bool = True) -> pd.DataFram
             raise SchemaError(f"column {col!r} is missing")
         data[col] = _cast(col, values)
     frame = pd.DataFrame(data)
-    if sort and len(frame) and not _in_order(frame):
+    return sort_messages(frame) if sort else frame
+
+
+def sort_messages(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sort stably by ``(timestamp, line)``; a frame already in that order is returned as is."""
+    if len(frame) and not _in_order(frame):
         frame = frame.sort_values([TIMESTAMP, LINE], kind="stable", na_position="last")
         frame = frame.reset_index(drop=True)
     return frame

@@ -75,8 +75,9 @@ def arrow_kinds(texts: pa.Array, default: str = "text") -> pd.Categorical:
 
 def arrow_strings(values: pa.Array | pa.ChunkedArray) -> pd.Series:
     """Wrap an Arrow string array as a canonical ``string[pyarrow]`` Series without copying."""
-    if values.type != pa.large_string() and values.type != pa.string():
-        values = pc.cast(values, pa.string())
+    # pandas keeps large_string; anything else would be copied on the way in.
+    if values.type != pa.large_string():
+        values = pc.cast(values, pa.large_string())
     return pd.Series(pd.arrays.ArrowStringArray(values))
 
 
@@ -130,3 +131,144 @@ def unparsed_lines(text: str, first_line: int, *, ignore: Iterable[re.Pattern[st
         if line.strip() and not any(p.match(line) for p in patterns):
             out.append(UnparsedLine(first_line + offset, line))
     return out
+
+
+# Record readers and quote linking shared by the WeChat parsers (PyWxDump, chatlog); nothing
+# in them is specific to one format. Their imports are local: this block was appended whole.
+
+def csv_records(text: str) -> tuple[list[str] | None, list[list[str]], list[int],
+                                    list[tuple[int, int, list[str] | None, str]]]:
+    """Read CSV text (a leading BOM ignored) row by row with physical line numbers.
+
+    Returns:
+        ``(header, rows, lines, bad)``: the header cells, stripped (None when the text has
+        no row at all); the rows with as many cells as the header; the 1-based line where
+        each of those starts; and the rows that cannot be used, as ``(first line, last line,
+        cells, why)``: a row with the wrong number of cells, or a CSV error, which ends the
+        reading (cells None, last line the text's last). Blank rows are skipped.
+    """
+    import csv
+    import io
+
+    from analysis.source import count_lines
+
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    first = next(reader, None)
+    header = None if first is None else [cell.strip() for cell in first]
+    width = len(header or [])
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    bad: list[tuple[int, int, list[str] | None, str]] = []
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            if row and not (len(row) == 1 and not row[0].strip()):
+                if len(row) == width:
+                    rows.append(row)
+                    lines.append(start)
+                else:
+                    bad.append((start, reader.line_num, row, f"{len(row)} fields where the header has {width}"))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        bad.append((start, count_lines(text), None, f"CSV error: {exc}"))
+    return header, rows, lines, bad
+
+
+def read_json_records(text: str, name: str) -> list[tuple[int, object]]:
+    """The elements of a top-level JSON array (or of the first array value of a top-level
+    object, ``"items"`` preferred, e.g. ``{"items": [...]}``), each with the 1-based line
+    where it starts. ``null`` gives no elements.
+
+    Raises:
+        ParseError: the text is not JSON (with the line of the first error), or holds no
+            list of records.
+    """
+    import json
+
+    from analysis.errors import ParseError
+
+    body = text.lstrip("\ufeff")
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"not valid JSON: {exc.msg}", path=name, line=exc.lineno,
+                         hint="the export may be cut short; export it again") from None
+    if isinstance(data, dict):
+        arrays = [k for k, v in data.items() if isinstance(v, list)]
+        if not arrays:
+            raise ParseError("a JSON object without a list of messages", path=name, line=1,
+                             hint="give the file the exporter wrote")
+        key = "items" if "items" in arrays else arrays[0]
+        items = data[key]
+        start = re.search(rf'"{re.escape(key)}"\s*:\s*\[', body)
+        pos = start.end() if start else 0
+    elif isinstance(data, list):
+        items = data
+        pos = body.index("[") + 1
+    elif data is None:
+        return []
+    else:
+        raise ParseError("JSON is not a list of messages", path=name, line=1, hint="give the file the exporter wrote")
+    return list(zip(_element_lines(body, pos, items), items, strict=True))
+
+
+def _element_lines(body: str, pos: int, items: list[object]) -> list[int]:
+    """1-based line where each element of the array opening at ``pos`` starts.
+
+    Pretty-printed exports put every element's ``{`` on its own line at one indentation: those
+    lines are found with one regex. A compact file (all on one line) gives line 1 for all.
+    Anything else is scanned element by element.
+    """
+    import json
+
+    if not items:
+        return []
+    first = re.compile(r"[\s,]*").match(body, pos).end()
+    line_start = body.rfind("\n", 0, first) + 1
+    indent = body[line_start:first]
+    codes = np.frombuffer(body.encode("utf-32-le"), dtype=np.uint32)
+    breaks = np.flatnonzero(codes == 10)
+    if len(breaks) == 0 or (len(breaks) == 1 and breaks[0] == len(body) - 1):
+        return [1] * len(items)
+    if not indent.strip() and body[first] in "{[":
+        starts = [m.end() - 1 for m in re.finditer(rf"^{re.escape(indent)}[{{\[]", body[line_start:], re.M)]
+        if len(starts) == len(items):
+            return (np.searchsorted(breaks, np.array(starts) + line_start, side="left") + 1).tolist()
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[\s,]*")
+    starts = []
+    for _ in items:
+        pos = ws.match(body, pos).end()
+        starts.append(pos)
+        _, pos = decoder.raw_decode(body, pos)
+    return (np.searchsorted(breaks, np.array(starts), side="left") + 1).tolist()
+
+
+def link_replies(frame: pd.DataFrame, when: pd.Series, who: pd.Series, *, by: str) -> pd.DataFrame:
+    """Set ``reply_to`` where a quote names (time, sender) of exactly one other message.
+
+    ``when``/``who`` are aligned with ``frame`` (missing where a row quotes nothing); ``by`` is
+    the column ``who`` is compared with (``sender_id``, ``sender`` or even ``text``). Events
+    are never quoted. When either side has no seconds (a spreadsheet-damaged export) the match
+    is to the minute.
+    """
+    from analysis.schema import MSG_ID, REPLY_TO, TIMESTAMP
+
+    has = when.notna() & who.notna() & (who != "")
+    if not has.any():
+        return frame
+    frame = frame.copy()
+    minute = bool((frame[TIMESTAMP].dt.second == 0).all()) or bool((when[has].dt.second == 0).all())
+    unit = "min" if minute else "s"
+    cand = frame[~frame[KIND].isin(EVENT_KINDS)]
+    keys = pd.DataFrame({"t": cand[TIMESTAMP].dt.floor(unit), "w": cand[by].astype(str),
+                         "target": cand[MSG_ID].astype(str)})
+    keys = keys.drop_duplicates(["t", "w", "target"])
+    counts = keys.groupby(["t", "w"])["target"].transform("size")
+    keys = keys[counts == 1]
+    ask = pd.DataFrame({"t": when[has].dt.floor(unit), "w": who[has].astype(str), "_i": frame.index[has]})
+    hit = ask.merge(keys, on=["t", "w"], how="inner")
+    hit = hit[hit["target"].to_numpy() != frame.loc[hit["_i"], MSG_ID].astype(str).to_numpy()]
+    frame[REPLY_TO] = frame[REPLY_TO].astype(object)
+    frame.loc[hit["_i"].to_numpy(), REPLY_TO] = hit["target"].to_numpy()
+    return frame

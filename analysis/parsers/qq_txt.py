@@ -35,11 +35,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import arrow_kinds, arrow_strings, resolve_names
+from analysis.parsers._common import arrow_kinds, arrow_strings
 from analysis.schema import (
     ACTOR_ID,
+    EVENT_KINDS,
     KIND,
+    KIND_DTYPE,
+    KINDS,
     LINE,
+    MSG_ID,
+    REPLY_TO,
     ROSTER_COLUMNS,
     SENDER,
     SENDER_ID,
@@ -47,8 +52,9 @@ from analysis.schema import (
     TIMESTAMP,
     Chat,
     UnparsedLine,
-    build_messages,
     empty_messages,
+    sort_messages,
+    validate,
 )
 from analysis.source import LINE_BREAK, Source
 
@@ -117,10 +123,39 @@ def _breaks(arr: pa.Array) -> np.ndarray:
 
 
 @dataclass
+class _Chunk:
+    """One block's records as column arrays (Arrow for text, numpy for numbers)."""
+
+    rec: np.ndarray
+    """Record number in the file (0-based), to split conversations."""
+    timestamp: np.ndarray
+    sender_id: pa.Array
+    sender: pa.Array
+    text: pa.Array
+    kind: np.ndarray
+    """Codes into :data:`KINDS`."""
+    line: np.ndarray
+    notices: list[tuple[int, str | None, str | None]]
+    """(row in this chunk, member named, actor named) for each 系统消息 notice."""
+    roles: list[tuple[str, str, str]]
+    """(sender_id, name, role) from 【群主】/【管理员】 title tags."""
+
+    def take(self, mask: np.ndarray) -> _Chunk:
+        """The rows where ``mask`` is true."""
+        keep = pa.array(mask)
+        rows = np.full(len(mask), -1)
+        rows[mask] = np.arange(int(mask.sum()))
+        return _Chunk(self.rec[mask], self.timestamp[mask], pc.filter(self.sender_id, keep),
+                      pc.filter(self.sender, keep), pc.filter(self.text, keep), self.kind[mask],
+                      self.line[mask], [(int(rows[r]), w, a) for r, w, a in self.notices if mask[r]],
+                      self.roles)
+
+
+@dataclass
 class _State:
     """What the block loop accumulates."""
 
-    frames: list[pd.DataFrame] = field(default_factory=list)
+    chunks: list[_Chunk] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)
     unparsed: list[UnparsedLine] = field(default_factory=list)
     section_starts: list[tuple[int, int]] = field(default_factory=list)  # (record index, section)
@@ -188,7 +223,7 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
              final: bool = False) -> int:
     """Turn the first ``n`` records of a split block into a frame; return the next line number."""
     cols = {name: parts[1 + i: 1 + n * stride: stride] for i, name in enumerate(_FIELDS)}
-    bodies = pa.array(parts[stride: 1 + n * stride: stride], pa.string())
+    bodies = pa.array(parts[stride: 1 + n * stride: stride], pa.large_string())
 
     # Sections (消息分组/消息对象 blocks of an "all messages" export) sit at the end of the
     # body before them: cut them off and start a new conversation at the next record.
@@ -201,34 +236,68 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
             before = _breaks(pa.array([fixed[i]]))[0]
             fixed[i] = _split_section(fixed[i], int(first_lines[i]), state, state.records + i + 1)
             section_breaks[i] = before - _breaks(pa.array([fixed[i]]))[0]
-        bodies = pa.array(fixed, pa.string())
+        bodies = pa.array(fixed, pa.large_string())
 
     texts, framing = _clean_bodies(bodies, eol)
     breaks = pc.count_substring(texts, "\n").to_numpy(zero_copy_only=False) + framing + section_breaks
     lines = line + np.concatenate(([0], np.cumsum(breaks)[:-1]))
     next_line = line + int(breaks.sum())
 
-    ts = _timestamps(cols)
-    names = pa.array(cols["name"], pa.string())
-    ids = pc.coalesce(pa.array(cols["uin"], pa.string()), pa.array(cols["acct"], pa.string()), names)
-    frame = pd.DataFrame({
-        TIMESTAMP: ts,
-        SENDER_ID: arrow_strings(ids),
-        SENDER: arrow_strings(names),
-        TEXT: arrow_strings(texts),
-        KIND: arrow_kinds(texts),
-        LINE: lines,
-        "_rec": np.arange(state.records, state.records + n),
-    })
-    bad = frame[TIMESTAMP].isna().to_numpy()
+    ts = _timestamps(cols).to_numpy()
+    names = pa.array(cols["name"], pa.large_string())
+    ids = pc.coalesce(pa.array(cols["uin"], pa.large_string()), pa.array(cols["acct"], pa.large_string()), names)
+    names, roles = _strip_titles(names, ids)
+    kinds = arrow_kinds(texts).codes.astype(np.int8)
+    notices = _notices(ids, texts, kinds)
+    chunk = _Chunk(np.arange(state.records, state.records + n), ts, ids, names, texts, kinds, lines,
+                   notices, roles)
+    bad = np.isnat(ts)
     if bad.any():
         # A header with an impossible date (month 13, 30 February) is reported, not invented.
         for i in np.flatnonzero(bad):
             state.unparsed.append(UnparsedLine(int(lines[i]), f"invalid date in header: {cols['when'][i]}"))
-        frame = frame[~bad]
-    state.frames.append(frame)
+        chunk = chunk.take(~bad)
+    state.chunks.append(chunk)
     state.records += n
     return next_line
+
+
+def _strip_titles(names: pa.Array, ids: pa.Array) -> tuple[pa.Array, list[tuple[str, str, str]]]:
+    """【管理员】Alice -> "Alice"; the 群主/管理员 tags become roster roles."""
+    tagged = pc.fill_null(pc.starts_with(names, "【"), False)
+    if not pc.any(tagged).as_py():
+        return names, []
+    subset = pc.filter(names, tagged)
+    stripped = pc.replace_substring_regex(subset, _TAGS.pattern, "")
+    roles = []
+    for sender_id, raw, name in zip(pc.filter(ids, tagged).to_pylist(), subset.to_pylist(),
+                                    stripped.to_pylist(), strict=True):
+        role = _role_of(raw[: len(raw) - len(name)])
+        if role:
+            roles.append((sender_id, name, role))
+    return pc.replace_with_mask(names, tagged, stripped), roles
+
+
+_SYSTEM_CODE = KINDS.index("system")
+
+
+def _notices(ids: pa.Array, texts: pa.Array, kinds: np.ndarray) -> list[tuple[int, str | None, str | None]]:
+    """Classify 系统消息 records in place (``kinds``); return who and by whom, by row."""
+    system = pc.fill_null(pc.is_in(ids, pa.array(sorted(SYSTEM_IDS))), False)
+    if not pc.any(system).as_py():
+        return []
+    rows = np.flatnonzero(system.to_numpy(zero_copy_only=False))
+    found = []
+    for row, body in zip(rows, pc.filter(texts, system).to_pylist(), strict=True):
+        kind, member, actor = "system", None, None
+        for candidate, pattern in _EVENTS:
+            m = pattern.match(body)
+            if m:
+                kind, member, actor = candidate, m["who"].strip(), m.groupdict().get("actor")
+                break
+        kinds[row] = KINDS.index(kind)
+        found.append((int(row), member, actor or None))
+    return found
 
 
 def _split_section(body: str, first_line: int, state: _State, next_record: int) -> str:
@@ -285,7 +354,7 @@ def _normalise_breaks(texts: pa.Array) -> pa.Array:
 
 
 def _timestamps(cols: dict[str, list]) -> pd.Series:
-    when = pa.array(cols["when"], pa.string())
+    when = pa.array(cols["when"], pa.large_string())
     ts = pc.strptime(when, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
     values = pd.Series(ts.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
     # Arrow rolls 30 February over to 1 March; a rolled-over date lands on day 1-3, so
@@ -300,7 +369,7 @@ def _timestamps(cols: dict[str, list]) -> pd.Series:
         values[rolled] = pd.NaT
     ampm = cols["ampm"]
     if ampm.count(None) != len(ampm):
-        marker = pa.array(ampm, pa.string())
+        marker = pa.array(ampm, pa.large_string())
         pm = pc.fill_null(pc.is_in(marker, pa.array(["PM", "下午"])), False).to_numpy(zero_copy_only=False)
         twelve = pc.is_valid(marker).to_numpy(zero_copy_only=False)
         hours = values.dt.hour.to_numpy()
@@ -313,18 +382,18 @@ def _timestamps(cols: dict[str, list]) -> pd.Series:
 
 def _build_chats(state: _State, lines_total: int, source: Source) -> list[Chat]:
     """Split the records by conversation; repeated 消息对象 blocks merge into one Chat."""
-    frame = pd.concat(state.frames, ignore_index=True) if state.frames else None
     rec_starts = np.array([rec for rec, _ in state.section_starts])
     line_starts = np.array([ln for _, ln in state.section_starts])
     names = [obj or folder for folder, obj in state.sections]
     order = list(dict.fromkeys(names))
     chats = []
     for name in order:
-        part = frame
-        if frame is not None and len(order) > 1:
-            section = np.searchsorted(rec_starts, frame["_rec"].to_numpy(), side="right") - 1
-            part = frame[np.asarray(names, dtype=object)[section] == name]
-        chat = _finish(part, name)
+        chunks = state.chunks
+        if len(order) > 1:
+            owner = np.asarray(names, dtype=object)
+            chunks = [c.take(owner[np.searchsorted(rec_starts, c.rec, side="right") - 1] == name)
+                      for c in state.chunks]
+        chat = _assemble([c for c in chunks if len(c.rec)], name)
         chat.lines_total = lines_total
         chats.append(chat)
     # Unparsed lines belong to the conversation whose section they sit in.
@@ -334,54 +403,96 @@ def _build_chats(state: _State, lines_total: int, source: Source) -> list[Chat]:
     return chats
 
 
-def _finish(frame: pd.DataFrame | None, group: str) -> Chat:
-    """System events, role tags and identity for one conversation."""
-    warnings: list[str] = []
-    if frame is None or not len(frame):
+def _assemble(chunks: list[_Chunk], group: str) -> Chat:
+    """One conversation's table, built from the chunks without copying the text columns."""
+    if not chunks:
         return Chat(messages=empty_messages(), group=group, platform="qq")
-    frame = frame.drop(columns="_rec").reset_index(drop=True)
-
-    # 【管理员】Alice -> sender "Alice"; the tag gives the roster role.
-    tagged = frame[SENDER].str.startswith("【").fillna(False).to_numpy(bool)
+    warnings: list[str] = []
+    offsets = np.cumsum([0] + [len(c.rec) for c in chunks])
+    notices = [(int(offsets[i]) + row, who, actor)
+               for i, c in enumerate(chunks) for row, who, actor in c.notices]
+    sender_ids = [c.sender_id for c in chunks]
+    senders = [c.sender for c in chunks]
+    kinds = np.concatenate([c.kind for c in chunks])
+    actor_chunks = [pa.nulls(len(c.rec), pa.large_string()) for c in chunks]
+    if notices:
+        wanted = {w for _, w, _ in notices if w} | {a for _, _, a in notices if a}
+        lookup, unknown = _ids_for_names(chunks, kinds, offsets, wanted)
+        members = {row: (lookup.get(who, who), who) for row, who, _ in notices if who}
+        n_unknown = len({who for _, who, _ in notices if who and who in unknown})
+        if n_unknown:
+            warnings.append(f"{n_unknown} member(s) in join/leave/recall notices are known by display name only")
+        # Patched chunks replace the originals at once, so no column is held twice.
+        sender_ids = _patch(sender_ids, offsets, {r: v[0] for r, v in members.items()})
+        for c, arr in zip(chunks, sender_ids, strict=True):
+            c.sender_id = arr
+        senders = _patch(senders, offsets, {r: v[1] for r, v in members.items()})
+        for c, arr in zip(chunks, senders, strict=True):
+            c.sender = arr
+        actor_chunks = _patch(actor_chunks, offsets,
+                              {row: lookup.get(actor, actor) for row, _, actor in notices if actor})
+    lines = np.concatenate([c.line for c in chunks])
+    frame = pd.DataFrame({
+        MSG_ID: arrow_strings(pa.chunked_array(
+            [pc.binary_join_element_wise(pa.scalar("L", pa.large_string()), pc.cast(pa.array(c.line), pa.large_string()),
+                                         pa.scalar("", pa.large_string())) for c in chunks])),
+        TIMESTAMP: np.concatenate([c.timestamp for c in chunks]),
+        SENDER_ID: arrow_strings(pa.chunked_array(sender_ids, pa.large_string())),
+        SENDER: arrow_strings(pa.chunked_array(senders, pa.large_string())),
+        KIND: pd.Categorical.from_codes(kinds, dtype=KIND_DTYPE),
+        TEXT: arrow_strings(pa.chunked_array([c.text for c in chunks], pa.large_string())),
+        REPLY_TO: arrow_strings(pa.nulls(len(lines), pa.large_string())),
+        ACTOR_ID: arrow_strings(pa.chunked_array(actor_chunks, pa.large_string())),
+        LINE: pd.array(lines, dtype="Int64"),
+    }, copy=False)
+    roles = {sid: (name, role) for c in chunks for sid, name, role in c.roles}
     roster = None
-    if tagged.any():
-        sub = frame.loc[tagged, [SENDER_ID, SENDER]]
-        tags = sub[SENDER].str.extract(_TAGS)[0]
-        names = pa.array(frame[SENDER].array)
-        names = names.combine_chunks() if isinstance(names, pa.ChunkedArray) else names
-        mask = pa.array(tagged)
-        stripped = pc.replace_substring_regex(pc.filter(names, mask), _TAGS.pattern, "")
-        frame[SENDER] = arrow_strings(pc.replace_with_mask(names, mask, stripped))
-        roster = pd.DataFrame({"sender_id": sub[SENDER_ID], "sender": frame.loc[tagged, SENDER],
-                               "role": tags.map(_role_of), "joined": pd.NaT})
-        roster = roster.dropna(subset=["role"]).drop_duplicates("sender_id", keep="last")
-        roster = roster[list(ROSTER_COLUMNS)].reset_index(drop=True) if len(roster) else None
+    if roles:
+        roster = pd.DataFrame([(sid, name, role, pd.NaT) for sid, (name, role) in roles.items()],
+                              columns=list(ROSTER_COLUMNS))
+    return Chat(messages=validate(sort_messages(frame)), group=group, platform="qq",
+                warnings=warnings, roster=roster)
 
-    system = frame[SENDER_ID].isin(SYSTEM_IDS).to_numpy(bool)
-    if system.any():
-        rows = np.flatnonzero(system)
-        kinds = frame[KIND].to_numpy(copy=True)
-        who = pd.Series(pd.NA, index=frame.index, dtype=object)
-        actors = pd.Series(pd.NA, index=frame.index, dtype=object)
-        for i, body in zip(rows, frame[TEXT].iloc[rows], strict=True):
-            kinds[i] = "system"
-            for kind, pattern in _EVENTS:
-                m = pattern.match(body)
-                if m:
-                    kinds[i] = kind
-                    who.iat[i] = m["who"].strip()
-                    actors.iat[i] = m.groupdict().get("actor") or pd.NA
-                    break
-        frame[KIND] = pd.Categorical(kinds, dtype=frame[KIND].dtype)
-        ids, warns = resolve_names(frame, who)
-        warnings += warns
-        has = who.notna().to_numpy()
-        frame.loc[has, SENDER_ID] = ids[has].astype(str).to_numpy()
-        frame.loc[has, SENDER] = who[has].astype(str).to_numpy()
-        actor_ids, _ = resolve_names(frame, actors)
-        frame[ACTOR_ID] = actor_ids.astype(object).where(actors.notna(), None)
-    messages = build_messages({c: frame[c] for c in frame.columns})
-    return Chat(messages=messages, group=group, platform="qq", warnings=warnings, roster=roster)
+
+def _ids_for_names(chunks: list[_Chunk], kinds: np.ndarray, offsets: np.ndarray,
+                   wanted: set[str]) -> tuple[dict[str, str], set[str]]:
+    """Display names from notices -> the one id that spoke under that name.
+
+    A name used by exactly one id in members' own messages maps to it; any other name
+    stays as its own id (returned in the second set).
+    """
+    events = np.isin(kinds, [KINDS.index(k) for k in EVENT_KINDS])
+    value_set = pa.array(sorted(wanted), pa.large_string())
+    pairs = []
+    for i, c in enumerate(chunks):
+        keep = pc.and_(pc.fill_null(pc.is_in(c.sender, value_set), False),
+                       pa.array(~events[offsets[i]:offsets[i + 1]]))
+        if pc.any(keep).as_py():
+            # Distinct (name, id) pairs in Arrow: active members may have many messages.
+            table = pa.table({"name": pc.filter(c.sender, keep), "id": pc.filter(c.sender_id, keep)})
+            pairs.append(table.group_by(["name", "id"]).aggregate([]).to_pandas())
+    lookup: dict[str, str] = {}
+    if pairs:
+        both = pd.concat(pairs).drop_duplicates()
+        counts = both.groupby("name")["id"].nunique()
+        unique = both[both["name"].isin(counts[counts == 1].index)]
+        lookup = dict(zip(unique["name"], unique["id"], strict=True))
+    return lookup, wanted - set(lookup)
+
+
+def _patch(arrays: list[pa.Array], offsets: np.ndarray, values: dict[int, str]) -> list[pa.Array]:
+    """Replace values at global row numbers, rebuilding only the chunks that change."""
+    out = list(arrays)
+    rows = np.array(sorted(values), dtype=np.int64)
+    owner = np.searchsorted(offsets, rows, side="right") - 1
+    for i in np.unique(owner):
+        local = rows[owner == i] - offsets[i]
+        mask = np.zeros(len(out[i]), dtype=bool)
+        mask[local] = True
+        new = pa.array([values[int(r)] for r in rows[owner == i]], pa.large_string())
+        base = out[i].cast(pa.large_string()) if out[i].type != pa.large_string() else out[i]
+        out[i] = pc.replace_with_mask(base, pa.array(mask), new)
+    return out
 
 
 def _role_of(tags: str) -> str | None:

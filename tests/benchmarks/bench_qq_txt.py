@@ -109,4 +109,6 @@ def test_qq_txt_parse_speed_and_memory(tmp_path):
           f"  = {ratio:.2f}x floor, {n / parse['seconds']:,.0f} msg/s")
     print(f"  peak RSS of the parse process: {parse['peak_rss_kib'] / 1024:.0f} MiB = {rss_ratio:.2f}x file size"
           f" (after imports: {parse['rss_after_imports_kib'] / 1024:.0f} MiB)")
+    grown = (parse["peak_rss_kib"] - parse["rss_after_imports_kib"]) * 1024 / size
+    print(f"  of which the parse itself (peak minus the interpreter with pandas/pyarrow loaded): {grown:.2f}x file size")
     print("  targets: parse <= 2.5x floor; peak RSS <= 4x file size")
