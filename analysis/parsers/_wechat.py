@@ -29,19 +29,28 @@ inline emoji codes such as ``[捂脸]`` or ``[旺柴]`` are text.
 Parsers use :func:`body_kinds` for message bodies and :func:`apply_system_events` to turn
 the rows they know are system messages into join/leave/recall/system records with
 resolved ids (a notice that names several members becomes one record per member).
+Exports that keep wxids in their notices (PyWxDump's raw ``<sysmsg>`` XML, chatlog's
+``"name(wxid)"``) go through :func:`render_sysmsg` and :func:`apply_wxid_system_events`.
+
+The module also holds the Arrow string helpers the WeChat parsers share
+(:func:`to_arrow`, :func:`from_arrow`, :func:`arrow_match`, :func:`arrow_extract`,
+:func:`arrow_replace`).
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.parsers._common import resolve_names
-from analysis.schema import ACTOR_ID, KIND, LINE, MSG_ID, SENDER, SENDER_ID, TEXT
+from analysis.parsers._common import arrow_strings, resolve_names
+from analysis.schema import ACTOR_ID, EVENT_KINDS, KIND, LINE, MSG_ID, SENDER, SENDER_ID, TEXT
+from analysis.source import LINE_BREAK
 
 SELF = "你"
 """How WeChat names the exporting user in system texts."""
@@ -49,7 +58,6 @@ SYSTEM_ID = "system"
 """``sender_id`` of a system notice that names no member."""
 SYSTEM_NAME = "系统消息"
 """``sender`` of a system notice that names no member."""
-
 
 
 def to_arrow(texts: pd.Series) -> pa.ChunkedArray:
@@ -63,18 +71,35 @@ def to_arrow(texts: pd.Series) -> pa.ChunkedArray:
 
 
 def from_arrow(arr: pa.Array | pa.ChunkedArray, index: pd.Index | None = None) -> pd.Series:
-    """An Arrow string array as a pandas string Series (no Python objects on the way)."""
-    chunked = pa.chunked_array([arr]) if isinstance(arr, pa.Array) else arr
-    if not pa.types.is_large_string(chunked.type):
-        chunked = chunked.cast(pa.large_string())
-    return pd.Series(pd.arrays.ArrowStringArray(chunked), index=index)
+    """An Arrow string array as a pandas string Series on ``index`` (no Python objects on the
+    way; :func:`analysis.parsers._common.arrow_strings` with an index)."""
+    out = arrow_strings(arr)
+    return out if index is None else out.set_axis(index)
 
 
 def arrow_match(texts: pd.Series, pattern: str) -> np.ndarray:
     """Vectorised ``re.match`` in Arrow (RE2 syntax, no look-arounds): a boolean array,
-    False for missing values."""
-    hit = pc.match_substring_regex(to_arrow(texts), pattern if pattern.startswith("^") else "^" + pattern)
+    False for missing values. A pattern that does not start with ``^`` is anchored as a
+    whole (``a|b`` matches like ``^(?:a|b)``)."""
+    anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})"
+    hit = pc.match_substring_regex(to_arrow(texts), anchored)
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
+def arrow_extract(texts: pd.Series, pattern: str) -> pd.DataFrame:
+    """``str.extract`` computed by Arrow (RE2, no Python per row): one ``string`` column per
+    named group of ``pattern``, missing where the row does not match or the group is empty.
+    The frame is aligned with ``texts``."""
+    names = list(re.compile(pattern).groupindex)
+    arr = to_arrow(texts)
+    found = pc.extract_regex(arr, pattern)
+    valid = pc.is_valid(found)
+    out = {}
+    for name in names:
+        col = from_arrow(pc.if_else(valid, pc.struct_field(found, name), pa.scalar(None, arr.type)),
+                         texts.index)
+        out[name] = col.where(col != "")
+    return pd.DataFrame(out, index=texts.index)
 
 
 def arrow_replace(texts: pd.Series, pattern: str, repl: str, *,
@@ -83,6 +108,23 @@ def arrow_replace(texts: pd.Series, pattern: str, repl: str, *,
     out = pc.replace_substring_regex(to_arrow(texts), pattern, repl,
                                      max_replacements=max_replacements)
     return from_arrow(out, texts.index)
+
+
+def header_fields(text: str) -> tuple[str, ...]:
+    """The cells of the first physical line of a CSV text (a BOM dropped), each stripped of
+    spaces and of the quotes around it; ``()`` when the line is not readable as CSV."""
+    first = LINE_BREAK.split(text.lstrip("\ufeff"), maxsplit=1)[0]
+    try:
+        cells = next(csv.reader([first]), [])
+    except csv.Error:
+        return ()
+    return tuple(cell.strip().strip('"') for cell in cells)
+
+
+def name_only_warning(export: str) -> str:
+    """The warning for an export that names members by display name only (no wxid)."""
+    return (f"identity by display name only ({export} has no wxid): members with the same name "
+            "are merged, a renamed member counts as two")
 
 
 _Q = "\"“”"
@@ -193,6 +235,10 @@ def looks_like_system_text(texts: pd.Series) -> pd.Series:
     return pd.Series(hit, index=texts.index)
 
 
+_POS, _WHO, _ACTOR = "__notice_pos", "__notice_who", "__notice_actor"
+"""Work columns of :func:`apply_system_events` (named so as not to meet a caller's own)."""
+
+
 def apply_system_events(
     frame: pd.DataFrame,
     is_system: np.ndarray,
@@ -211,13 +257,17 @@ def apply_system_events(
     member, with ``msg_id`` suffixed ``#2``, ``#3``... A notice naming nobody gets
     ``sender_id`` :data:`SYSTEM_ID`. ``你`` maps to ``self_id``/``self_name`` when given;
     ``known_ids`` (name -> id, e.g. from a notice's own XML) wins over name resolution.
+    Names that resolve to no id keep the name as id, and one warning counts them (members
+    and actors together).
 
     Args:
-        frame: a table with the canonical columns (``actor_id`` optional).
+        frame: a table with the canonical columns (``actor_id`` optional); other columns
+            are carried along (a notice's extra records repeat its values).
         is_system: boolean mask, aligned with ``frame``'s rows.
 
     Returns:
-        (frame, warnings).
+        (frame, warnings): the frame has a fresh index, the records in their original order
+        and each notice's extra records right after it.
     """
     frame = frame.reset_index(drop=True)
     if ACTOR_ID not in frame.columns:
@@ -232,20 +282,22 @@ def apply_system_events(
     events = system_events(part[TEXT].astype(str))
     part[KIND] = events["kind"].to_numpy()
     part[TEXT] = [clean_system_text(str(t)) for t in part[TEXT]]
-    part["_pos"] = idx  # (the index is the position too; explode repeats it)
-    # One record per member named; the extra records get msg_id#2, #3...
-    part["_who"] = [names if names else [None] for names in events["who"]]
-    part["_actor"] = events["actor"].to_numpy()
-    part = part.explode("_who")
-    nth = part.groupby("_pos", sort=False).cumcount().to_numpy()
+    part[_POS] = idx
+    part[_WHO] = [names if names else [None] for names in events["who"]]
+    part[_ACTOR] = events["actor"].to_numpy()
+    # One record per member named. explode repeats the row's index label; a fresh index
+    # keeps every label unique for the lookups below (the position stays in _POS).
+    part = part.explode(_WHO, ignore_index=True)
+    pos = part[_POS].to_numpy(dtype=np.int64)
+    nth = part.groupby(_POS, sort=False).cumcount().to_numpy()
     extra = nth > 0
     if extra.any():
         ids = part[MSG_ID].to_numpy(copy=True)
         ids[extra] = [f"{m}#{n + 1}" for m, n in zip(ids[extra], nth[extra], strict=True)]
         part[MSG_ID] = ids
 
-    names = part["_who"]
-    actors = part["_actor"].where(part["_actor"].notna(), None)
+    names = part[_WHO]
+    actors = part[_ACTOR].where(part[_ACTOR].notna(), None)
     if self_name is not None:
         names = names.where(names != SELF, self_name)
         actors = actors.where(actors != SELF, self_name)
@@ -253,20 +305,21 @@ def apply_system_events(
     if self_id is not None and self_name is not None:
         known[self_name] = self_id
 
-    ids, warnings = _resolve(spoken, names, known)
+    # Members and actors in one pass, so a name is counted once in the warning.
+    resolved, warnings = _resolve(spoken, pd.concat([names, actors], ignore_index=True), known)
+    resolved = resolved.to_numpy(dtype=object)
+    member_ids, actor_ids = resolved[: len(part)], resolved[len(part):]
     named = names.notna().to_numpy()
-    part[SENDER_ID] = np.where(named, ids.astype(object), SYSTEM_ID)
+    part[SENDER_ID] = np.where(named, member_ids, SYSTEM_ID)
     part[SENDER] = np.where(named, names.astype(object), SYSTEM_NAME)
     has_actor = actors.notna().to_numpy()
     if has_actor.any():
-        actor_ids, warns = _resolve(spoken, actors, known)
-        part[ACTOR_ID] = np.where(has_actor, actor_ids.astype(object), part[ACTOR_ID])
-        warnings += [w for w in warns if w not in warnings]
+        part[ACTOR_ID] = np.where(has_actor, actor_ids, part[ACTOR_ID])
 
     # Put the notices back where they were (the extra records right after the first).
-    part = part.drop(columns=["_who", "_actor", "_pos"])
+    part = part.drop(columns=[_WHO, _ACTOR, _POS])
     part = part.astype({c: spoken[c].dtype for c in spoken.columns if spoken[c].dtype != object})
-    keys = np.concatenate([np.flatnonzero(~mask), part.index.to_numpy()])
+    keys = np.concatenate([np.flatnonzero(~mask), pos])
     nths = np.concatenate([np.zeros(len(spoken), dtype=np.int64), nth])
     frame = pd.concat([spoken, part], ignore_index=True)
     order = np.lexsort((nths, keys))
@@ -276,18 +329,128 @@ def apply_system_events(
     return frame, warnings
 
 
-def _resolve(frame: pd.DataFrame, names: pd.Series,
-             known_ids: dict[str, str] | None) -> tuple[pd.Series, list[str]]:
-    """Names -> ids: ``known_ids`` first, then the ids of members' own messages."""
-    index = names.index
-    names = names.reset_index(drop=True).astype(object)
-    names = names.where(names.notna(), None)
+def _resolve(spoken: pd.DataFrame, names: pd.Series,
+             known_ids: dict[str, str]) -> tuple[pd.Series, list[str]]:
+    """Names -> ids: ``known_ids`` first, then the ids of members' own messages (``spoken``).
+    ``names`` must have unique index labels (``resolve_names`` assigns by label)."""
+    names = names.astype(object).where(names.notna(), None)
     known = names.map(known_ids) if known_ids else pd.Series(None, index=names.index, dtype=object)
-    rest = names.where(known.isna(), None)
-    ids, warnings = resolve_names(frame, rest)
-    out = known.where(known.notna(), ids)
-    out.index = index
-    return out, warnings
+    ids, warnings = resolve_names(spoken, names.where(known.isna(), None))
+    return known.where(known.notna(), ids), warnings
+
+
+# -- notices that carry wxids (PyWxDump XML, chatlog) --------------------------------------
+
+WXID = r"(?:wxid_[A-Za-z0-9_-]+|[A-Za-z][-_A-Za-z0-9]{5,19})"
+"""A WeChat user name: ``wxid_…``, or a custom WeChat id (a letter, then 6-20 letters, digits, _ or -)."""
+
+_TAG = re.compile(r"<[^<>]+>")
+_CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
+_REPLACEMSG = re.compile(r"<replacemsg>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</replacemsg>", re.S)
+_TEMPLATE = re.compile(r"<template>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</template>", re.S)
+_LINK = re.compile(r'<link\s+name="([^"]+)"[^>]*>(.*?)</link>', re.S)
+_MEMBER = re.compile(r"<member>(.*?)</member>", re.S)
+_FIELD = r"<{0}>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</{0}>"
+_REEDIT = re.compile(r"\s*<a\s[^>]*weixin://revoke_edit[^>]*>.*?</a>", re.S)
+
+
+def render_sysmsg(texts: pd.Series) -> pd.Series:
+    """System-notice bodies as the app shows them (a ``string`` Series aligned with ``texts``).
+
+    ``<sysmsg>`` XML becomes its ``replacemsg`` (recalls) or its rendered ``template``
+    (``$names$`` replaced by ``nickname(wxid)``, the way chatlog renders them); the "重新编辑"
+    link after a recall is dropped; any other tags are removed, keeping their text
+    (``<_wc_custom_link_ …>红包</_wc_custom_link_>`` -> ``红包``). Texts without ``<`` are
+    kept as they are.
+    """
+    out = texts.astype("string").fillna("")
+    xml = out.str.contains("<", regex=False).fillna(False)
+    if not xml.any():
+        return out
+    out = out.copy()
+    out[xml] = out[xml].map(_render_one_sysmsg).astype("string")
+    return out
+
+
+def _render_one_sysmsg(text: str) -> str:
+    text = _REEDIT.sub("", text)
+    m = _REPLACEMSG.search(text)
+    if m:
+        return _strip_tags(m.group(1))
+    m = _TEMPLATE.search(text)
+    if m:
+        values = {}
+        for name, body in _LINK.findall(text):
+            members = []
+            for member in _MEMBER.findall(body):
+                nick = re.search(_FIELD.format("nickname"), member, re.S)
+                user = re.search(_FIELD.format("username"), member, re.S)
+                nick_s, user_s = (nick.group(1).strip() if nick else ""), (user.group(1).strip() if user else "")
+                if nick_s:
+                    members.append(f"{nick_s}({user_s})" if user_s else nick_s)
+            title = re.search(_FIELD.format("title"), body, re.S)
+            values[name] = "、".join(members) if members else (title.group(1).strip() if title else "")
+        return re.sub(r"\$([^$]+)\$", lambda k: values.get(k.group(1), k.group(0)), _strip_tags(m.group(1)))
+    return _strip_tags(text)
+
+
+def _strip_tags(text: str) -> str:
+    text = _CDATA.sub(r"\1", text)
+    return _TAG.sub("", text).strip()
+
+
+_NAME_ID_TOKEN = re.compile(rf'(?P<name>[^"“”、\n]*?)\((?P<id>{WXID})\)(?=["”、])')
+_ID_TOKEN = re.compile(r'\$\{(?P<id>[^}"“”\n]+)\}')
+_EXPORTED, _NOTICE = "__exported_text", "__is_notice"
+
+
+def apply_wxid_system_events(frame: pd.DataFrame, notices: np.ndarray, *, self_id: str, self_name: str,
+                             names: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """:func:`apply_system_events` for exports whose notices name members with their wxid.
+
+    Before classifying, names that carry their wxid are read off the notice: chatlog (and
+    :func:`render_sysmsg`) write ``"赵晴(wxid_demo_erin)"``, pats write ``"${wxid_demo_bob}"``
+    (shown as the latest of the names that wxid used on its own messages). Those ids, plus ``names``
+    (name -> wxid, e.g. from PyWxDump's users.json), are the known ids when they name exactly
+    one wxid; other names are resolved from members' own messages. The notice keeps its text
+    as exported (raw markup removed, see :func:`clean_system_text`).
+    """
+    if not notices.any():
+        return frame, []
+    frame = frame.copy()
+    original = frame[TEXT].astype(object)
+    spoke = frame.loc[~notices & ~frame[KIND].isin(EVENT_KINDS).to_numpy(), [SENDER_ID, SENDER]]
+    last = spoke.drop_duplicates().drop_duplicates(SENDER_ID, keep="last")
+    id_names = dict(zip(last[SENDER_ID].astype(str), last[SENDER].astype(str), strict=True))
+    known: dict[str, set[str]] = {}
+    for name, wxid in (names or {}).items():
+        known.setdefault(name, set()).add(wxid)
+
+    def bare(match: re.Match[str]) -> str:
+        name = match["name"].strip() or match["id"]
+        known.setdefault(name, set()).add(match["id"])
+        return name
+
+    def named(match: re.Match[str]) -> str:
+        wxid = match["id"]
+        name = id_names.get(wxid, wxid)
+        known.setdefault(name, set()).add(wxid)
+        return name
+
+    sub = original[notices].astype(str)
+    sub = sub.str.replace(_NAME_ID_TOKEN, bare, regex=True).str.replace(_ID_TOKEN, named, regex=True)
+    frame.loc[notices, TEXT] = sub.to_numpy()
+    frame[_EXPORTED] = original
+    frame[_NOTICE] = notices
+    frame[KIND] = frame[KIND].astype(object)  # new kinds must fit whatever dtype came in
+    unique = {name: next(iter(ids)) for name, ids in known.items() if len(ids) == 1}
+    frame, warnings = apply_system_events(frame, notices, self_id=self_id, self_name=self_name,
+                                          known_ids=unique)
+    flagged = frame[_NOTICE].astype(bool).to_numpy()
+    texts = frame[_EXPORTED].astype(object).to_numpy(copy=True)
+    texts[flagged] = [clean_system_text(str(t)) for t in texts[flagged]]
+    frame[TEXT] = texts
+    return frame.drop(columns=[_EXPORTED, _NOTICE]), warnings
 
 
 # -- placeholders ------------------------------------------------------------------------

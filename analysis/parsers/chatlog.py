@@ -20,8 +20,6 @@ A file with several talkers gives one Chat per talker.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from typing import Any
 
@@ -31,14 +29,19 @@ import pyarrow as pa
 
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import DEFAULT_TZ_CN, to_wall_clock
-from analysis.parsers.pywxdump import (
-    arrow_extract,
-    arrow_match,
-    clean_system_text,
+from analysis.parsers._common import (
+    DEFAULT_TZ_CN,
+    csv_records,
     link_replies,
     read_json_records,
-    system_events,
+    to_wall_clock,
+)
+from analysis.parsers._wechat import (
+    apply_wxid_system_events,
+    arrow_extract,
+    arrow_match,
+    header_fields,
+    render_sysmsg,
 )
 from analysis.schema import (
     EVENT_KINDS,
@@ -124,9 +127,7 @@ def sniff_json(source: Source) -> bool:
 
 def sniff_csv(source: Source) -> bool:
     """The header row chatlog writes (optionally with MessageID first)."""
-    first = LINE_BREAK.split(source.head().lstrip("\ufeff"), maxsplit=1)[0].strip()
-    fields = tuple(f.strip() for f in first.split(","))
-    return fields in (CSV_HEADER, ("MessageID", *CSV_HEADER))
+    return header_fields(source.head()) in (CSV_HEADER, ("MessageID", *CSV_HEADER))
 
 
 def sniff_txt(source: Source) -> bool:
@@ -155,7 +156,8 @@ def _is_header(line: str) -> bool:
 def parse_json(source: Source, options: ParseOptions) -> list[Chat]:
     """Read chatlog JSON into one Chat per talker."""
     text = source.text()
-    records, unparsed = read_json_records(text, source.name)
+    records = read_json_records(text, source.name)
+    unparsed: list[UnparsedLine] = []
     good = []
     for line, rec in records:
         if isinstance(rec, dict) and rec.get("time"):
@@ -189,7 +191,7 @@ def parse_json(source: Source, options: ParseOptions) -> list[Chat]:
     sender = table["sender"].astype("string").fillna("")
     system = (sender == SYSTEM_SENDER) | mtype.isin((10000, 10002))
     kinds = kinds.where(~system, "system")
-    body = body.where(~system, clean_system_text(body.where(system, "")))
+    body = body.where(~system, render_sysmsg(body.where(system, "")))
     names = table["senderName"].astype("string").fillna("")
     names = names.where(names != "", sender)
     sender = sender.where(~(system & (sender == "")), SYSTEM_SENDER)
@@ -253,28 +255,13 @@ _PLACEHOLDER = {
 def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
     """Read chatlog CSV into one Chat per talker."""
     text = source.text()
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    header = [h.strip() for h in next(reader, [])]
+    header, rows, lines, bad = csv_records(text)
+    header = header or []
     if not all(c in header for c in CSV_HEADER):
         raise ParseError(f"chatlog CSV needs the columns {list(CSV_HEADER)}", path=source.name, line=1,
                          hint="give the file chatlog wrote with format=csv")
-    width = len(header)
-    rows, lines, unparsed = [], [], []
-    start = reader.line_num + 1
-    try:
-        for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                start = reader.line_num + 1
-                continue
-            if len(row) != width:
-                unparsed.append(UnparsedLine(start, f"{len(row)} fields where the header has {width}: "
-                                             f"{','.join(row)[:80]}"))
-            else:
-                rows.append(row)
-                lines.append(start)
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        unparsed.append(UnparsedLine(start, f"CSV error: {exc}"))
+    unparsed = [UnparsedLine(first, why if cells is None else f"{why}: {','.join(cells)[:80]}")
+                for first, _, cells, why in bad]
     lines_total = count_lines(text)
     if not rows:
         return [Chat(messages=empty_messages(), platform="wechat", unparsed=unparsed, lines_total=lines_total)]
@@ -392,7 +379,7 @@ def _text_frame(ts: pd.Series, sender_id: pd.Series, sender: pd.Series, content:
     kinds = np.array(content_kinds(content).to_numpy(dtype=object), dtype=object)
     kinds[system] = "system"
     if system.any():
-        content = content.where(~system, clean_system_text(content.where(system, "")))
+        content = content.where(~system, render_sysmsg(content.where(system, "")))
     line_col = pd.array(line_col, dtype="Int64")
     ids = ("L" + pd.Series(line_col, dtype="string")) if msg_id is None else msg_id.reset_index(drop=True)
     frame = pd.DataFrame({
@@ -464,7 +451,7 @@ def _chats(frame: pd.DataFrame, self_id: str, warnings: list[str], unparsed: lis
         group = part["_talker_name"].replace("", pd.NA).dropna()
         group_name = group.iat[0] if len(group) else talker
         notices = (part["kind"] == "system").to_numpy()
-        part, warns = system_events(part, notices, self_id=self_id, self_name=self_name)
+        part, warns = apply_wxid_system_events(part, notices, self_id=self_id, self_name=self_name)
         if part["_q_time"].notna().any():
             part = link_replies(part, part["_q_time"], part["_q_who"], by=SENDER_ID)
         messages = build_messages({c: part[c] for c in MESSAGE_COLUMNS})

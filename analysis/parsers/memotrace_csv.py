@@ -34,7 +34,13 @@ import pandas as pd
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
 from analysis.parsers._common import DEFAULT_TZ_CN, to_wall_clock
-from analysis.parsers._wechat import TYPE_NAME_KINDS, apply_system_events, body_kinds
+from analysis.parsers._wechat import (
+    TYPE_NAME_KINDS,
+    apply_system_events,
+    body_kinds,
+    header_fields,
+    name_only_warning,
+)
 from analysis.schema import (
     KIND,
     LINE,
@@ -48,7 +54,7 @@ from analysis.schema import (
     build_messages,
     empty_messages,
 )
-from analysis.source import LINE_BREAK, Source
+from analysis.source import Source, count_lines
 
 V1_COLUMNS = ("localId", "TalkerId", "Type", "SubType", "IsSender", "CreateTime", "Status",
               "StrContent", "StrTime", "Remark", "NickName", "Sender")
@@ -74,14 +80,9 @@ _TITLE = re.compile(r"<title>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</title>", re.S)
 _FILE_SUFFIX = re.compile(r"(?:_utf8)?(?:\(\d+\))?$")
 
 
-def _header_fields(source: Source) -> tuple[str, ...]:
-    line = LINE_BREAK.split(source.head().lstrip("\ufeff"), maxsplit=1)[0]
-    return tuple(f.strip().strip('"') for f in line.split(","))
-
-
 def sniff(source: Source) -> bool:
     """A MemoTrace CSV: the header row is exactly the v1 or the v2 column list."""
-    return _header_fields(source) in (V1_COLUMNS, V2_COLUMNS)
+    return header_fields(source.head()) in (V1_COLUMNS, V2_COLUMNS)
 
 
 def parse(source: Source, options: ParseOptions) -> list[Chat]:
@@ -89,10 +90,9 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     text = source.text()
     if text.startswith("\ufeff"):
         text = text[1:]
-    header = tuple(f.strip().strip('"') for f in LINE_BREAK.split(text, maxsplit=1)[0].split(","))
+    header = header_fields(text)
     table, unparsed = _read_table(text, source.name)
-    lines_total = text.count("\n") + text.count("\r") - text.count("\r\n")
-    lines_total += 0 if not text or text[-1] in "\r\n" else 1
+    lines_total = count_lines(text)
     group = _FILE_SUFFIX.sub("", Path(source.name).stem) if source.name != "-" else ""
     if header == V1_COLUMNS:
         chats = _parse_v1(table, options, group)
@@ -297,8 +297,7 @@ def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
     })[~bad]
     frame, warns = apply_system_events(frame, system[~bad], self_name=options.extra.get("self"))
     warnings += warns
-    warnings.append("identity by display name only (MemoTrace v2 CSV has no wxid): members with "
-                    "the same name are merged, a renamed member counts as two")
+    warnings.append(name_only_warning("MemoTrace v2 CSV"))
     warnings += _collisions(table[~system], names[~system])
     messages = build_messages({c: frame[c] for c in frame.columns})
     return Chat(messages=messages, group=group, platform="wechat", warnings=warnings,

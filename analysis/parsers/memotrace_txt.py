@@ -38,6 +38,7 @@ from analysis.parsers._wechat import (
     body_kinds,
     is_pat,
     looks_like_system_text,
+    name_only_warning,
 )
 from analysis.schema import (
     KIND,
@@ -53,7 +54,7 @@ from analysis.schema import (
     build_messages,
     empty_messages,
 )
-from analysis.source import LINE_BREAK, Source
+from analysis.source import LINE_BREAK, Source, count_lines
 
 _TS = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}"
 HEADER = re.compile(
@@ -101,7 +102,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     n = (len(parts) - 1) // 3
     unparsed = [UnparsedLine(i + 1, raw) for i, raw in enumerate(LINE_BREAK.split(parts[0]))
                 if raw.strip()]
-    lines_total = _count_breaks(text) + (0 if not text or text[-1] in "\r\n" else 1)
+    lines_total = count_lines(text)
     if n == 0:
         chat = Chat(messages=empty_messages(), platform="wechat", unparsed=unparsed,
                     lines_total=lines_total)
@@ -156,8 +157,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     frame, warns = apply_system_events(frame, system[~bad], self_name=options.extra.get("self"))
     warnings += warns
     if (~frame[KIND].isin(["join", "leave", "recall", "system"])).any():
-        warnings.append("identity by display name only (MemoTrace TXT has no wxid): members with "
-                        "the same name are merged, a renamed member counts as two")
+        warnings.append(name_only_warning("MemoTrace TXT"))
     messages = build_messages({c: frame[c] for c in frame.columns})
     return [Chat(messages=messages, platform="wechat", warnings=warnings, unparsed=unparsed,
                  lines_total=lines_total)]

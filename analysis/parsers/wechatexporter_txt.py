@@ -33,6 +33,7 @@ from analysis.parsers._wechat import (
     body_kinds,
     from_arrow,
     looks_like_system_text,
+    name_only_warning,
 )
 from analysis.schema import (
     KIND,
@@ -140,8 +141,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     if timeless:
         warnings.insert(0, f"{timeless} system notice(s) have no time in WechatExporter TXT: each "
                            "takes the time of the message before it")
-    warnings.append("identity by display name only (WechatExporter TXT has no wxid): members with "
-                    "the same name are merged, a renamed member counts as two")
+    warnings.append(name_only_warning("WechatExporter TXT"))
     messages = build_messages({c: frame[c] for c in frame.columns})
     return [Chat(messages=messages, group=group, platform="wechat", warnings=warnings,
                  unparsed=unparsed, lines_total=n_lines)]

@@ -2,6 +2,9 @@
 
 One invented group chat (读书会交流群, 12345678@chatroom) over New Year's Eve 2024, rendered the
 way each tool writes it. Everyone in it is fictional; the wxids are fake (wxid_demo_*).
+The PyWxDump files go in their own folder, ``pywxdump/``, with the ``users.json`` PyWxDump
+keeps next to them (a ``users.json`` would make ``sample_logs/wechat`` look like an export
+folder, and it is not a log).
 
     python sample_logs/wechat/make_wechat_samples.py
 """
@@ -16,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+PYWXDUMP = HERE / "pywxdump"
 ROOM = "12345678@chatroom"
 ROOM_NAME = "读书会交流群"
 HOST = "127.0.0.1:5030"
@@ -228,9 +232,10 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
 
 
 def write_pywxdump() -> None:
+    PYWXDUMP.mkdir(exist_ok=True)
     new = pywxdump_rows("我")
     cols = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "msg", "src", "CreateTime"]
-    write_csv(HERE / "pywxdump.csv", cols, [[r[c] for c in cols] for r in new])
+    write_csv(PYWXDUMP / "pywxdump.csv", cols, [[r[c] for c in cols] for r in new])
 
     old_cols = ["id", "MsgSvrID", "type_name", "is_sender", "talker", "room_name", "content", "CreateTime"]
     old_rows = []
@@ -238,18 +243,18 @@ def write_pywxdump() -> None:
         content = json.dumps({"src": r["src"], "msg": r["msg"]}, ensure_ascii=False)
         old_rows.append([r["id"], r["MsgSvrID"], r["type_name"], r["is_sender"], r["talker"], r["room_name"],
                          content, r["CreateTime"]])
-    write_csv(HERE / "pywxdump_old.csv", old_cols, old_rows)
+    write_csv(PYWXDUMP / "pywxdump_old.csv", old_cols, old_rows)
 
     records = pywxdump_rows(wxid(SELF))
     for r in records:
         r["extra"] = {}
-    (HERE / "pywxdump.json").write_text(json.dumps(records, ensure_ascii=False, indent=4) + "\n", encoding="utf-8")
+    (PYWXDUMP / "pywxdump.json").write_text(json.dumps(records, ensure_ascii=False, indent=4) + "\n", encoding="utf-8")
 
     users = {w: {"wxid": w, "nickname": n, "remark": "", "account": w.replace("wxid_demo_", "demo_"),
                  "describe": "", "headImgUrl": ""} for w, n in MEMBERS.values()}
     users[ROOM] = {"wxid": ROOM, "nickname": ROOM_NAME, "remark": "", "account": "", "describe": "",
                    "headImgUrl": ""}
-    (HERE / "users.json").write_text(json.dumps(users, ensure_ascii=False, indent=4) + "\n", encoding="utf-8")
+    (PYWXDUMP / "users.json").write_text(json.dumps(users, ensure_ascii=False, indent=4) + "\n", encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from analysis import read_chats, read_log
-from analysis.errors import ParseError
+from analysis.errors import InputError, ParseError
 from analysis.parsers import FORMATS
 from analysis.schema import EVENT_KINDS, validate
 from analysis.source import Source
 from tests.conftest import SAMPLE_LOGS
 
-WECHAT = SAMPLE_LOGS / "wechat"
+WECHAT = SAMPLE_LOGS / "wechat" / "pywxdump"  # with the users.json PyWxDump keeps next to its pages
 SAMPLES = {"pywxdump.csv": "pywxdump-csv", "pywxdump_old.csv": "pywxdump-csv", "pywxdump.json": "pywxdump-json"}
 
 
@@ -33,6 +33,14 @@ def test_sample_matches_golden(name, golden):
 def test_sample_is_claimed_by_its_own_sniffer_only(name):
     source = Source.open(WECHAT / name)
     assert [f.name for f in FORMATS if f.sniff(source)] == [SAMPLES[name]]
+
+
+def test_the_wechat_sample_folder_is_not_an_export_folder():
+    """users.json lives with the PyWxDump pages: the folder of all WeChat samples holds only
+    logs (and their generators), so it is not mistaken for a folder-shaped export."""
+    with pytest.raises(InputError, match="directory"):
+        Source.open(SAMPLE_LOGS / "wechat")
+    assert not (SAMPLE_LOGS / "wechat" / "users.json").exists()
 
 
 def _events(name: str) -> pd.DataFrame:
