@@ -264,7 +264,57 @@ class TopicsConfig:
 
 @dataclass(frozen=True)
 class HealthConfig:
-    """``[health]``: the 0-100 score's thresholds and weights."""
+    """``[health]``: the 0-100 score's thresholds and weights.
+
+    Each component scores 100 at its ``*_good`` threshold (or better), 0 at its ``*_poor``
+    threshold (or worse), and linearly in between.
+    """
+
+    participation_good: float = 0.15
+    """Weekly speakers / members at which participation is healthy: operators' rule of thumb
+    "weekly 15-25% is healthy" (PEERS.md §1F, Chinese operator practice)."""
+    participation_poor: float = 0.05
+    """... and at which it scores 0: half of the "below 10% is a 公告板/死群" line (PEERS.md §1F),
+    so a group at 10% still scores 50."""
+    top10_share_good: float = 0.60
+    """Share of messages by the top 10% of speakers that is still healthy: in van Mierlo's
+    measured communities the top 10% wrote ~99% (PEERS.md §1F), but a chat group where one
+    tenth of speakers writes more than 60% is leaning on a few people."""
+    top10_share_poor: float = 0.90
+    """... and at which the group is a one-person show (scores 0)."""
+    spam_ratio_good: float = 0.01
+    """Flagged spam share that is still clean: 1 in 100 messages."""
+    spam_ratio_poor: float = 0.10
+    """... and at which ads dominate (scores 0): one message in ten."""
+    on_topic_good: float = 0.50
+    """On-topic share at which a group is clearly about its theme (half of substantive messages)."""
+    on_topic_poor: float = 0.15
+    """... and at which it has become a 水群 (scores 0)."""
+    newcomers_good: float = 0.50
+    """Share of newcomers who spoke within 7 days that is healthy: half (social.plus's
+    "retained new senders at 7 days", PEERS.md §1F; the level is our judgement)."""
+    newcomers_poor: float = 0.10
+    """... and at which newcomers join and never speak (scores 0)."""
+    unanswered_good: float = 0.20
+    """Share of questions nobody answered that is still responsive (one in five)."""
+    unanswered_poor: float = 0.60
+    """... and at which most questions go unanswered (scores 0)."""
+    weight_participation: float = 25.0
+    """Weight of participation: the operators' first health signal (PEERS.md §1F)."""
+    weight_trend: float = 20.0
+    """Weight of the lifecycle stage (growing/stable/declining/dead)."""
+    weight_concentration: float = 10.0
+    """Weight of dependence on a few members."""
+    weight_spam: float = 15.0
+    """Weight of spam pressure ("广告满天飞" is the first reason operators give for dead groups)."""
+    weight_on_topic: float = 10.0
+    """Weight of staying on the theme."""
+    weight_newcomers: float = 10.0
+    """Weight of newcomer activation."""
+    weight_responsiveness: float = 10.0
+    """Weight of questions getting answers."""
+    fail_under: float | None = None
+    """Default for ``--fail-under``: exit 3 when the score is lower. None = never."""
 
 
 @dataclass(frozen=True)
