@@ -313,6 +313,13 @@ class HealthConfig:
     """Weight of newcomer activation."""
     weight_responsiveness: float = 10.0
     """Weight of questions getting answers."""
+    flooding_per_person_day: float = 8.0
+    """Messages per speaker per active day above which the spam component's evidence warns of
+    flooding (刷屏): "more than 8 per person per day suggests 刷屏" (PEERS.md §1F, Chinese
+    operator practice). Evidence only; it does not change the score."""
+    link_share_risk: float = 0.25
+    """Share of members' messages carrying a link above which the spam component's evidence
+    warns of ads: "link share above 25% = ad risk" (PEERS.md §1F). Evidence only."""
     fail_under: float | None = None
     """Default for ``--fail-under``: exit 3 when the score is lower. None = never."""
 
