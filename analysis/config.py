@@ -438,3 +438,37 @@ def _describe(tp: Any) -> str:
         return f"a table of {_describe(typing.get_args(tp)[1])}"
     return {str: "a string", int: "an integer", float: "a number", bool: "true or false",
             type(None): "absent"}.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def config_reference() -> str:
+    """Markdown listing every section and key with its default and docstring (docs/configuration.md)."""
+    import ast
+    import inspect
+
+    lines = ["# Configuration reference", "",
+             "Every key of `community-audit.toml` (or `--config FILE`), with its default and where the",
+             "default comes from. All keys are optional. Generated from `analysis/config.py`",
+             "(`python -c \"from analysis.config import config_reference; print(config_reference(), end='')\" > docs/configuration.md`).",
+             ""]
+    for section in dataclasses.fields(Config):
+        cls = typing.get_type_hints(Config)[section.name]
+        tree = ast.parse(inspect.getsource(cls))
+        body = tree.body[0].body  # type: ignore[attr-defined]
+        docs: dict[str, str] = {}
+        for node, nxt in zip(body, [*body[1:], None], strict=True):
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                    and isinstance(nxt, ast.Expr) and isinstance(getattr(nxt, "value", None), ast.Constant):
+                docs[node.target.id] = " ".join(str(nxt.value.value).split())
+        lines += [f"## [{section.name}]", "", " ".join((cls.__doc__ or "").split()), ""]
+        fields = dataclasses.fields(cls)
+        if not fields:
+            lines += ["(no keys yet)", ""]
+            continue
+        lines += ["| key | default | meaning and source |", "|---|---|---|"]
+        defaults = cls()
+        for f in fields:
+            value = getattr(defaults, f.name)
+            shown = "(none)" if value is None else repr(value) if not isinstance(value, (list, tuple, dict)) or len(repr(value)) < 60 else f"{type(value).__name__} of {len(value)}"
+            lines.append(f"| `{f.name}` | `{shown}` | {docs.get(f.name, '').replace('|', '/')} |")
+        lines.append("")
+    return "\n".join(lines)

@@ -29,3 +29,9 @@ def test_every_exit_code_is_documented():
 
     for code in ExitCode:
         assert f"| {int(code)} |" in README, code
+
+
+def test_configuration_reference_is_up_to_date():
+    from analysis.config import config_reference
+
+    assert (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8") == config_reference()
