@@ -96,7 +96,7 @@ def error_boundary(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # One module per command, each exposing NAME, HELP and command(); listed in help order.
-_COMMANDS = ("members_cmd", "spam_cmd", "topics_cmd", "parse_cmd", "formats_cmd")
+_COMMANDS = ("report_cmd", "batch_cmd", "members_cmd", "spam_cmd", "topics_cmd", "parse_cmd", "formats_cmd")
 
 
 def _register() -> None:

@@ -1,0 +1,199 @@
+"""Report renderers: golden json/md, the table at 100 columns, HTML and CSV escaping, the
+HTML page in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from typer.testing import CliRunner
+
+from analysis.parsers import read_log
+from analysis.report import audit
+from cli.main import app
+from cli.render_report import SECTIONS, render, report_dict, sparkline, wrap
+from tests.conftest import ROOT, SAMPLE_LOGS
+
+runner = CliRunner()
+CHROMIUM = Path("/usr/bin/chromium")
+
+HOSTILE_QQ = """消息记录（此消息记录为文本格式，不支持重新导入）
+================================================================
+消息分组:测试
+================================================================
+消息对象:转义测试群
+================================================================
+
+2024-06-01 20:00:00 林一(80010001)
+大家好 <b>粗体</b> & "引号" 'single'
+
+2024-06-01 20:01:00 =HYPERLINK("x")(80010002)
+<script>alert(1)</script> 兼职日赚500，加微信 wxid_demo_evil 免费领取 http://evil.example/x.js
+
+2024-06-01 20:02:00 =HYPERLINK("x")(80010002)
+<script>alert(1)</script> 兼职日赚500，加微信 wxid_demo_evil 免费领取 http://evil.example/x.js
+
+2024-06-01 20:03:00 =HYPERLINK("x")(80010002)
+<img src=x onerror=alert(2)> | 管道 兼职日赚500，加微信 wxid_demo_evil 免费领取 http://evil.example/x.js
+
+2024-06-01 20:04:00 林一(80010001)
+=1+1 这是公式吗
+
+2024-06-01 20:05:00 王二(80010003)
+@林一 不是 | 管道 *星号* _下划线_
+"""
+
+
+@pytest.fixture(scope="module")
+def study():
+    return audit(read_log(SAMPLE_LOGS / "qq_txt" / "study_group.txt"))
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "hostile.txt"
+    path.write_text(HOSTILE_QQ, encoding="utf-8")
+    return audit(read_log(path))
+
+
+# -- golden files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "extra", "name"), [
+    ("json", [], "study_group.json"),
+    ("md", [], "study_group.md"),
+    ("json", ["--anonymize-key", "golden-test-key"], "study_group.anonymized.json"),
+    ("md", ["--anonymize-key", "golden-test-key", "--lang", "en"], "study_group.anonymized.en.md"),
+])
+def test_golden(monkeypatch, golden, fmt, extra, name):
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["report", "sample_logs/qq_txt/study_group.txt", "-f", fmt, *extra])
+    assert result.exit_code == 0, result.stderr
+    golden.check_text(result.stdout, f"report/{name}")
+
+
+def test_json_is_readable_and_null_for_undefined(study):
+    text = render(study, "json")
+    assert "星火读书会" in text and "\\u" not in text  # non-ASCII kept readable
+    assert "NaN" not in text and "Infinity" not in text
+    data = json.loads(text)
+    assert data["schema_version"] == 1
+    assert data["window"]["start"] == "2024-03-04T08:00:55"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", data["spam"]["flagged"][0]["timestamp"])
+    assert len(data["activity"]["heat"]["messages"]) == 7 and len(data["activity"]["heat"]["messages"][0]) == 24
+    assert sum(map(sum, data["activity"]["heat"]["messages"])) == data["activity"]["messages"]
+    assert data == json.loads(json.dumps(report_dict(study), ensure_ascii=False, default=str))
+
+
+# -- the table -----------------------------------------------------------------------------------
+
+
+def test_table_fits_100_columns_with_every_section(study):
+    console = Console(width=100, record=True, color_system=None)
+    console.print(Text.from_ansi(render(study, "table", width=100, color=True)), soft_wrap=True)
+    shown = console.export_text()
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in shown.splitlines()) <= 100
+    for needle in ("社群体检报告: 星火读书会", "92.9/100", "健康分构成", "参与度", "关键指标", "每周消息",
+                   "活跃时段", "活跃成员", "陈一苇", "潜水（从未发言）: 4", "沉默（曾活跃）: 2", "一只猫",
+                   "广告消息: 3", "兼职招聘小助理 (3)", "关键词", "三体", "运营建议", "移除 1 个广告号"):
+        assert needle in shown, needle
+    assert any(ch in shown for ch in "▁▂▃▄▅▆▇█")  # the sparkline
+    assert "░" in shown or "▓" in shown  # the heat block
+    plain = render(study, "table")
+    assert "\x1b[" not in plain and "\x1b[" in render(study, "table", color=True)
+    assert max(cell_len(line) for line in render(study, "table", width=80).splitlines()) <= 80
+
+
+def test_sparkline_and_cjk_wrapping():
+    assert sparkline([0, 5, 10]) == "▁▅█"
+    assert sparkline([0, 0]) == "▁▁" and sparkline([]) == ""
+    lines = wrap("支持核心成员（陈一苇、阿拉蕾）：给予身份或小奖励，他们撑起了群的活跃。", 20, "  ").split("\n")
+    from rich.cells import cell_len
+
+    assert len(lines) > 1 and all(cell_len(line) <= 20 for line in lines)
+    assert "".join(x.strip() for x in lines) == "支持核心成员（陈一苇、阿拉蕾）：给予身份或小奖励，他们撑起了群的活跃。"
+
+
+# -- escaping ------------------------------------------------------------------------------------
+
+
+def test_html_escapes_every_message_text_and_name(hostile):
+    page = render(hostile, "html")
+    assert "<script" not in page.lower() and "<img" not in page.lower() and "<b>粗体" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt; | 管道" in page
+    assert "=HYPERLINK(&quot;x&quot;)" in page
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    # No resource reference to the network: the URL in the text is escaped text, not an href/src.
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(""", page)
+    assert "http://evil.example/x.js" in page  # shown as text
+
+
+def test_csv_neutralises_formulas_in_names_and_texts(hostile):
+    members = list(csv.DictReader(io.StringIO(render(hostile, "csv", section="members"))))
+    names = {row["sender"] for row in members}
+    assert "'=HYPERLINK(\"x\")" in names and "=HYPERLINK(\"x\")" not in names
+    spam = list(csv.DictReader(io.StringIO(render(hostile, "csv", section="spam"))))
+    assert spam and all(row["sender"] == "'=HYPERLINK(\"x\")" for row in spam if row["verdict"] == "spam")
+    assert any(row["text"].startswith("<script>alert(1)</script>") for row in spam)
+    for section in SECTIONS:
+        for row in csv.reader(io.StringIO(render(hostile, "csv", section=section))):
+            assert not any(cell[:1] in ("=", "+", "@", "\t") for cell in row), (section, row)
+
+
+def test_markdown_escapes_tables_and_html(hostile):
+    md = render(hostile, "md")
+    assert "<script>" not in md and "&lt;script&gt;" in md
+    assert "=HYPERLINK(\"x\")" in md
+    columns = 0
+    rows = 0
+    for line in md.splitlines():
+        cells = len(re.findall(r"(?<!\\)\|", line))
+        if line.startswith("|---") or line.startswith("|--"):
+            continue
+        if line.startswith("| "):
+            columns = columns or cells
+            assert cells == columns, line  # a pipe inside a cell would add a column
+            rows += "HYPERLINK" in line
+        else:
+            columns = 0
+    assert rows >= 2  # the spam table and the top members
+    assert "\\| 管道" in md  # the pipe inside the message text, escaped
+
+
+# -- the page in a browser -------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def test_html_opens_in_headless_chromium_without_errors_or_requests(tmp_path, hostile, study):
+    for name, report in (("hostile", hostile), ("study", study)):
+        page = tmp_path / f"{name}.html"
+        page.write_text(render(report, "html"), encoding="utf-8")
+        profile = tmp_path / f"profile-{name}"
+        proc = subprocess.run(
+            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+             f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--dump-dom", page.as_uri()],
+            capture_output=True, text=True, timeout=60, check=False)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        dom = proc.stdout
+        assert "</main>" in dom and "<svg" in dom
+        assert "<script" not in dom.lower()
+        console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line or "Refused" in line
+                   or "Uncaught" in line]
+        assert not console, console
+        fetched = re.findall(r"https?://[^\s\"'<>]+", proc.stderr)
+        assert not fetched, fetched
+        if name == "hostile":
+            assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+        shutil.rmtree(profile, ignore_errors=True)
