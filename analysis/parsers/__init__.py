@@ -7,6 +7,7 @@ adding a format means one new module plus one line here.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import os
 from collections.abc import Callable, Mapping
@@ -15,8 +16,11 @@ from datetime import date
 from pathlib import Path
 
 from analysis.errors import (
+    AuditError,
     GroupChoiceError,
+    InputError,
     OptionError,
+    ParseError,
     StrictModeError,
     UnknownFormatError,
 )
@@ -57,6 +61,25 @@ class LogFormat:
     """True when the content is this format (looks at ``source.head()`` only, or a zip's names)."""
     parse: Callable[[Source, ParseOptions], list[Chat]]
     """Read the whole source into one Chat per conversation."""
+    streams: bool = False
+    """True when the parser reads the input in blocks, so its memory follows the size of the
+    result; False when it holds the whole decoded file (and per-line or per-record Python
+    objects) at once. Decides the default size limit (:func:`default_max_bytes`)."""
+
+
+STREAM_MAX_BYTES = 512 * 1024 * 1024
+"""Default size limit for formats that stream. Measured peak memory is 3-8x the file size
+(mostly the message table itself; ``test_peak_memory_per_format`` in
+tests/benchmarks/bench_fuzz.py), so 512 MiB stays under about 4.5 GB."""
+WHOLE_FILE_MAX_BYTES = 128 * 1024 * 1024
+"""Default size limit for formats that read the whole file: measured peak memory is 11-34x
+the file size (decoded text, per-line or per-record objects, then the table), so 128 MiB stays
+under about 4.5 GB. Either limit is lifted with ``max_bytes`` (``--max-bytes``; 0: none)."""
+
+
+def default_max_bytes(fmt: LogFormat) -> int:
+    """The size limit that applies to ``fmt`` when the caller gives none."""
+    return STREAM_MAX_BYTES if fmt.streams else WHOLE_FILE_MAX_BYTES
 
 
 # Each module exposes FORMAT (one LogFormat) or FORMATS (a tuple, for a tool that writes
@@ -141,7 +164,8 @@ def read_chats(
         log_format: force the input format by name; detected from content when None.
         options: format options (time zone, column mapping, date order...).
         strict: raise :class:`StrictModeError` if any non-blank line was not understood.
-        max_bytes: refuse inputs larger than this.
+        max_bytes: refuse inputs larger than this; None: the format's default
+            (:func:`default_max_bytes`), 0: no limit.
         encoding: force the text encoding instead of detecting it.
 
     Returns:
@@ -160,10 +184,12 @@ def read_chats(
         fmt = get_format(mapping_format(source.head()))
     else:
         fmt = detect_format(source)
-    try:
-        chats = fmt.parse(source, options)
-    except EncodingRetry:
-        chats = fmt.parse(source, options)
+    source.limit = default_max_bytes(fmt) if max_bytes is None else (max_bytes or None)
+    if max_bytes is None:
+        source.check_size(source.limit, "file is" if not source.is_dir else "the folder's JSON files are",
+                          why=f"the default for {fmt.name}, which "
+                              + ("streams" if fmt.streams else "reads the whole file into memory"))
+    chats = _parse(fmt, source, options)
     for chat in chats:
         chat.format = fmt.name
         chat.platform = chat.platform or fmt.platform
@@ -180,6 +206,53 @@ def read_chats(
                     path=source.name, line=first.line,
                     hint="drop --strict to keep going, or check --log-format")
     return chats
+
+
+class UnreadableError(ParseError):
+    """A parser met something it did not expect and raised an untyped exception (a bug to
+    report, or damage no check foresaw). :func:`read_chats` raises this instead, so a command
+    shows one line; the original exception is its ``__cause__`` (``--debug`` shows it).
+    The fuzz tests fail on it: every damage they make must be handled by the parsers."""
+
+
+def _parse(fmt: LogFormat, source: Source, options: ParseOptions) -> list[Chat]:
+    """``fmt.parse``, started again when a streamed block shows the encoding guess was wrong,
+    with every failure turned into a typed error.
+
+    UTF-8 falls back to GB18030, and GB18030 to "invalid bytes replaced" (which cannot fail),
+    so at most three attempts are made.
+
+    Raises:
+        ParseError: JSON nested too deeply for Python, or a CSV field past the csv module's
+            limit (damaged or hostile files); :class:`UnreadableError` for anything else
+            unexpected.
+        InputError: out of memory (with the size and ``--max-bytes``).
+    """
+    try:
+        for _ in range(2):
+            try:
+                return fmt.parse(source, options)
+            except EncodingRetry:
+                continue
+        return fmt.parse(source, options)
+    except AuditError:
+        raise
+    except RecursionError:
+        raise ParseError(f"nested too deeply to read as {fmt.name}", path=source.name,
+                         hint="the file is damaged or not an export; check --log-format") from None
+    except csv.Error as exc:
+        raise ParseError(f"CSV error reading it as {fmt.name}: {exc}", path=source.name,
+                         hint="the file is damaged or not an export; check --log-format") from None
+    except MemoryError:
+        raise InputError(f"ran out of memory reading {source.size:,} bytes as {fmt.name}", path=source.name,
+                         hint="use a machine with more memory, lower --max-bytes to fail early, or split "
+                              "the export by date") from None
+    except Exception as exc:
+        detail = (str(exc).splitlines() or [""])[0][:200]  # the error is shown as one line
+        raise UnreadableError(f"could not read it as {fmt.name}: {type(exc).__name__}: {detail}",
+                              path=source.name,
+                              hint="check --log-format; if it is a real export, rerun with --debug and "
+                                   "report it") from exc
 
 
 def read_log(
@@ -240,10 +313,14 @@ def _list_groups(chats: list[Chat]) -> str:
 
 __all__ = [
     "FORMATS",
+    "STREAM_MAX_BYTES",
+    "WHOLE_FILE_MAX_BYTES",
     "FORMAT_NAMES",
     "LogFormat",
     "ParseOptions",
+    "UnreadableError",
     "choose_group",
+    "default_max_bytes",
     "detect_format",
     "get_format",
     "read_chats",

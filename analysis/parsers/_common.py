@@ -82,10 +82,11 @@ def arrow_strings(values: pa.Array | pa.ChunkedArray) -> pd.Series:
 
 
 def to_wall_clock(utc: pd.Series, tz: str) -> pd.Series:
-    """Convert tz-aware (or UTC-naive) times to naive wall-clock time in ``tz``."""
+    """Convert tz-aware (or UTC-naive) times to naive wall-clock time in ``tz``
+    (``datetime64[ns]``; a time nanoseconds cannot hold becomes NaT, see :func:`to_ns`)."""
     if not isinstance(utc.dtype, pd.DatetimeTZDtype):
         utc = utc.dt.tz_localize("UTC")
-    return utc.dt.tz_convert(tz).dt.tz_localize(None)
+    return ns_series(utc.dt.tz_convert(tz).dt.tz_localize(None))
 
 
 def resolve_names(
@@ -272,3 +273,36 @@ def link_replies(frame: pd.DataFrame, when: pd.Series, who: pd.Series, *, by: st
     frame[REPLY_TO] = frame[REPLY_TO].astype(object)
     frame.loc[hit["_i"].to_numpy(), REPLY_TO] = hit["target"].to_numpy()
     return frame
+
+
+# Times a message table can hold. Appended for the reliability sweep (issue 10).
+
+NS_FIRST = np.datetime64("1678-01-01T00:00:00", "s")
+NS_END = np.datetime64("2262-01-01T00:00:00", "s")
+"""The canonical ``timestamp`` is ``datetime64[ns]``, which ends in April 2262 and starts in
+1677: a stamp outside [1678, 2262) (a damaged year such as 9999 or 0032) is an impossible time."""
+
+
+def to_ns(values: object) -> np.ndarray:
+    """Times of any unit (numpy, pandas or Arrow) as ``datetime64[ns]``, with NaT where a
+    time falls outside what nanoseconds can hold (instead of an overflow error)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        values = values.to_numpy(zero_copy_only=False)
+    elif isinstance(values, pd.Series):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_localize(None)
+        values = values.to_numpy()
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M":
+        arr = arr.astype("datetime64[s]")
+    if np.datetime_data(arr.dtype)[0] == "ns":
+        return arr
+    ok = (arr >= NS_FIRST) & (arr < NS_END)
+    out = np.full(arr.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[ok] = arr[ok].astype("datetime64[ns]")
+    return out
+
+
+def ns_series(values: pd.Series) -> pd.Series:
+    """:func:`to_ns` for a Series, keeping its index."""
+    return pd.Series(to_ns(values), index=values.index)

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers._cn_notices import SELF, classify_notice
-from analysis.parsers._common import DEFAULT_TZ_CN, resolve_names, to_wall_clock
+from analysis.parsers._common import DEFAULT_TZ_CN, ns_series, resolve_names, to_wall_clock
 from analysis.parsers._json_stream import target_tz
 from analysis.parsers._wechat import apply_system_events, system_events
 from analysis.schema import (
@@ -71,7 +71,12 @@ class Columns:
         if not self._rows:
             return
         for field, values in zip(self.schema, zip(*self._rows, strict=True), strict=True):
-            self._chunks[field.name].append(pa.array(values, type=field.type))
+            try:
+                arr = pa.array(values, type=field.type)
+            except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError):
+                # A damaged number (more digits than 64 bits hold): missing, not a crash.
+                arr = pa.array([_fits(v, field.type) for v in values], type=field.type)
+            self._chunks[field.name].append(arr)
         self._count += len(self._rows)
         self._rows = []
 
@@ -79,6 +84,15 @@ class Columns:
         """Every column as one chunked array."""
         self._flush()
         return {f.name: pa.chunked_array(self._chunks[f.name], type=f.type) for f in self.schema}
+
+
+def _fits(value: Any, type_: pa.DataType) -> Any:
+    """``value`` if Arrow can hold it as ``type_``, else None."""
+    try:
+        pa.scalar(value, type=type_)
+    except (OverflowError, pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    return value
 
 
 def as_str(value: Any) -> str | None:
@@ -218,7 +232,7 @@ def assemble(
     ts = to_wall_clock(utc, tz) if utc is not None else pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     ts = ts.astype("datetime64[ns]").reset_index(drop=True)
     if naive is not None:
-        ts = ts.where(ts.notna(), naive.reset_index(drop=True).astype("datetime64[ns]"))
+        ts = ts.where(ts.notna(), ns_series(naive.reset_index(drop=True)))
     ts_values = ts.to_numpy()
     del ts
     arr = {c: _arrow_str(cols[c]) for c in (MSG_ID, SENDER_ID, SENDER, TEXT, REPLY_TO)}

@@ -33,7 +33,9 @@ from analysis.parsers._common import (
     DEFAULT_TZ_CN,
     csv_records,
     link_replies,
+    ns_series,
     read_json_records,
+    to_ns,
     to_wall_clock,
 )
 from analysis.parsers._wechat import (
@@ -176,10 +178,10 @@ def parse_json(source: Source, options: ParseOptions) -> list[Chat]:
     line_col = pd.array([ln for ln, _ in good], dtype="Int64")
     tz = options.tz or DEFAULT_TZ_CN
     when = pd.to_datetime(table["time"].astype(str), utc=True, errors="coerce", format="ISO8601")
-    bad = when.isna().to_numpy()
+    ts = to_wall_clock(when, tz)
+    bad = ts.isna().to_numpy()
     for i in np.flatnonzero(bad):
         unparsed.append(UnparsedLine(int(line_col[i]), f"invalid time {table['time'].iat[i]!r}"))
-    ts = to_wall_clock(when, tz)
 
     mtype = pd.to_numeric(table["type"], errors="coerce").fillna(0).astype(int)
     sub = pd.to_numeric(table["subType"], errors="coerce").fillna(0).astype(int)
@@ -267,7 +269,7 @@ def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
         return [Chat(messages=empty_messages(), platform="wechat", unparsed=unparsed, lines_total=lines_total)]
     table = pd.DataFrame(rows, columns=header, dtype="string")
     line_col = pd.array(lines, dtype="Int64")
-    ts = pd.to_datetime(table["Time"].str.strip(), errors="coerce", format="%Y-%m-%d %H:%M:%S")
+    ts = ns_series(pd.to_datetime(table["Time"].str.strip(), errors="coerce", format="%Y-%m-%d %H:%M:%S"))
     bad = ts.isna().to_numpy()
     for i in np.flatnonzero(bad):
         unparsed.append(UnparsedLine(int(line_col[i]), f"invalid Time {table['Time'].iat[i]!r}"))
@@ -314,6 +316,23 @@ def parse_txt(source: Source, options: ParseOptions) -> list[Chat]:
     starts = (h["end"] + 1).tolist()
     ends = [*h["start"].tolist()[1:], len(text)]
     bodies = [text[a:b].rstrip("\n") for a, b in zip(starts, ends, strict=True)]
+    bad = ts.isna().to_numpy()
+    if bad.any():
+        # Records with an impossible date: their header and body lines, as they stand.
+        physical = text.split("\n")
+        ends_at = np.append(line_no[1:] - 1, len(physical))
+        for first, last in zip(line_no[bad], ends_at[bad], strict=True):
+            unparsed += [UnparsedLine(k, physical[k - 1]) for k in range(int(first), int(last) + 1)
+                         if physical[k - 1].strip()]
+        unparsed.sort(key=lambda u: u.line)
+        warnings.append(f"{int(bad.sum())} record(s) have an impossible date or time and are listed "
+                        "as not understood")
+        keep = ~bad
+        h, ts, line_no = h[keep].reset_index(drop=True), ts[keep].reset_index(drop=True), line_no[keep]
+        bodies = [b for b, k in zip(bodies, keep, strict=True) if k]
+        if not len(h):
+            return [Chat(messages=empty_messages(), platform="wechat", unparsed=unparsed,
+                         lines_total=lines_total, warnings=warnings)]
     who = h["who"].astype(STRING)
     parts = arrow_extract(who, _NAME_ID.pattern)
     has_id = parts["id"].notna()
@@ -354,12 +373,9 @@ def _text_times(h: pd.DataFrame, options: ParseOptions, name: str, heads: np.nda
             warnings.append(f"month-day times are taken to be in {options.date.year} (--date)")
     frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": _ints(h["h"]),
                           "minute": _ints(h["mi"]), "second": _ints(h["s"])})
-    ts = pd.to_datetime(frame, errors="coerce")
-    if ts.isna().any():
-        i = int(np.flatnonzero(ts.isna().to_numpy())[0])
-        raise ParseError("impossible date in a chatlog header", path=name, line=int(heads[i]) + 1,
-                         hint="check --date")
-    return ts.astype("datetime64[ns]"), warnings
+    # An impossible date or time (month 13, 25:00, year 9999) is NaT: the caller lists the
+    # record's lines as not understood.
+    return pd.Series(to_ns(pd.to_datetime(frame, errors="coerce"))), warnings
 
 
 def _ints(values: pd.Series) -> pd.Series:
@@ -405,7 +421,7 @@ def _text_frame(ts: pd.Series, sender_id: pd.Series, sender: pd.Series, content:
                            "second": pd.to_numeric(q["s"])}).astype("float64")
     qtime = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     if has.any():
-        qtime[has.to_numpy()] = pd.to_datetime(qparts[has.to_numpy()], errors="coerce")
+        qtime[has.to_numpy()] = to_ns(pd.to_datetime(qparts[has.to_numpy()], errors="coerce"))
     frame["_q_time"] = qtime
     frame["_q_who"] = qwho
     return frame

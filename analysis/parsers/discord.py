@@ -49,7 +49,7 @@ import pandas as pd
 
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import kinds_from_bodies, resolve_names, to_wall_clock
+from analysis.parsers._common import kinds_from_bodies, resolve_names, to_ns, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
     ACTOR_ID,
@@ -437,7 +437,7 @@ def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list
         "minute": pd.to_numeric(p["mi"]).astype(int),
         "second": pd.to_numeric(p["s"].fillna("0")).astype(int),
     }), errors="coerce")
-    out[found] = stamps.astype("datetime64[ns]")
+    out[found] = to_ns(stamps)
     warnings.append("old DiscordChatExporter CSV: dates are the exporting computer's local time "
                     "(no offset in the file), used as is")
     return out, warnings
@@ -500,6 +500,7 @@ FORMATS = (
         how_to_export="DiscordChatExporter (GUI or CLI) → pick the channel → Export format: JSON",
         sniff=sniff_json,
         parse=parse_json,
+        streams=True,
     ),
     LogFormat(
         name="discord-csv",

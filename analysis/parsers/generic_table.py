@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.errors import OptionError, ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import kinds_from_bodies
+from analysis.parsers._common import kinds_from_bodies, ns_series
 from analysis.schema import (
     ACTOR_ID,
     KIND,
@@ -72,7 +72,7 @@ def sniff_jsonl(source: Source) -> bool:
         return False
     try:
         first = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False
     return isinstance(first, dict) and _is_canonical_header(list(first))
 
@@ -122,10 +122,22 @@ def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
     except csv.Error as exc:
         raise ParseError(f"broken CSV: {exc}", path=source.name, line=line,
                          hint="check quoting; an unclosed quote swallows the rest of the file") from None
+    columns = _unique(columns)
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     frame = _keep_original_line(frame)
     frame[LINE] = starts
     return [_to_chat(frame, columns, options, source, unparsed)]
+
+
+def _unique(columns: list[str]) -> list[str]:
+    """Header names made unique: a repeated name (a damaged header) gets `` (2)``, `` (3)``...;
+    the first one keeps its name (and is the one a mapping picks)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in columns:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def parse_jsonl(source: Source, options: ParseOptions) -> list[Chat]:
@@ -201,7 +213,9 @@ def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, s
         # Our own output keeps the line in the ORIGINAL export, so a round trip is exact.
         original = pd.to_numeric(frame[LINE + "_orig"] if LINE + "_orig" in frame else pd.Series(dtype=float),
                                  errors="coerce")
-        cols[LINE] = original.astype("Int64")
+        # A line number that no 64-bit integer holds (a damaged file) is missing, not a crash.
+        original = original.astype("float64")
+        cols[LINE] = original.where(original.abs() < 2 ** 53).round().astype("Int64")
     bad = times.isna().to_numpy()
     if bad.any():
         for line, raw in zip(frame.loc[bad, LINE], pd.Series(cols[TIMESTAMP])[bad], strict=True):
@@ -222,9 +236,7 @@ def _timestamps(raw: pd.Series, warnings: list[str]) -> pd.Series:
         if mixed.notna().sum() > times.notna().sum():
             warnings.append("timestamps are not ISO 8601; each was read with a best-effort date parser (month-first when ambiguous)")
             times = mixed
-    if isinstance(times.dtype, pd.DatetimeTZDtype):
-        times = times.dt.tz_localize(None)
-    return times
+    return ns_series(times)
 
 
 FORMATS = (

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers import LogFormat, ParseOptions
+from analysis.parsers._common import to_ns
 from analysis.schema import (
     ACTOR_ID,
     KIND,
@@ -213,6 +214,8 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
     unparsed: list[UnparsedLine] = []
     leftover = ~(record | is_date | inside | blank | known)
     leftover[undated] = True
+    for i in undated.tolist():
+        _quoted_lines_unparsed(leftover, blank, end_of, i)
     for i in np.flatnonzero(leftover).tolist():
         unparsed.append(UnparsedLine(i + 1, raw_lines[i]))
     if len(undated):
@@ -266,7 +269,11 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
     ts = frame[TIMESTAMP]
     bad = np.isnat(ts)
     if bad.any():
-        for i in sorted(set((frame[LINE][bad] - 1).tolist())):
+        lost = np.zeros(n, dtype=bool)
+        for i in set((frame[LINE][bad] - 1).tolist()):
+            lost[i] = True
+            _quoted_lines_unparsed(lost, blank, end_of, i)
+        for i in np.flatnonzero(lost).tolist():
             unparsed.append(UnparsedLine(i + 1, raw_lines[i]))
         warnings.append(f"{int(bad.sum())} message(s) have an impossible date or time and are "
                         "listed as not understood")
@@ -279,6 +286,13 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
                 unparsed=unparsed, warnings=warnings)
 
 
+def _quoted_lines_unparsed(mask: np.ndarray, blank: np.ndarray, end_of: dict[int, int], i: int) -> None:
+    """Mark the non-blank lines inside the quotes a dropped message ``i`` opened (they went with it)."""
+    j = end_of.get(i)
+    if j is not None:
+        mask[i + 1:j + 1] = ~blank[i + 1:j + 1]
+
+
 def _dates(date: pa.StructArray, rows: np.ndarray) -> np.ndarray:
     """Midnight of the date line at each of ``rows`` (indexes into ``date``)."""
     picked = date.take(pa.array(rows))
@@ -288,7 +302,7 @@ def _dates(date: pa.StructArray, rows: np.ndarray) -> np.ndarray:
                           pc.struct_field(picked, b))
         return pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
     frame = pd.DataFrame({"year": ints("y", "y2"), "month": ints("m", "m2"), "day": ints("d", "d2")})
-    return pd.to_datetime(frame, errors="coerce").to_numpy(dtype="datetime64[ns]")
+    return to_ns(pd.to_datetime(frame, errors="coerce"))
 
 
 def _times(times: pa.Array) -> np.ndarray:

@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import DEFAULT_TZ_CN, to_wall_clock
+from analysis.parsers._common import DEFAULT_TZ_CN, ns_series, to_ns, to_wall_clock
 from analysis.parsers._wechat import (
     TYPE_NAME_KINDS,
     apply_system_events,
@@ -115,6 +115,9 @@ def _read_table(text: str, name: str) -> tuple[pd.DataFrame, list[UnparsedLine]]
     except (pd.errors.ParserError, ValueError) as exc:
         raise ParseError(f"the CSV cannot be read: {exc}", path=name,
                          hint="open it in a spreadsheet and save it again as UTF-8 CSV") from None
+    # The header was recognised with spaces and quotes around names stripped: name the
+    # columns the same way, so that a header like ` localId ` finds its column.
+    table.columns = [str(c).strip().strip('"') for c in table.columns]
     breaks = np.zeros(len(table), dtype=np.int64)
     for col in table.columns:
         breaks += table[col].str.count(_BREAKS).to_numpy(np.int64)
@@ -143,14 +146,15 @@ def _v1_chat(table: pd.DataFrame, options: ParseOptions, group: str) -> Chat:
         return Chat(messages=empty_messages(), group=group, platform="wechat")
     lines = table["_line"].to_numpy(np.int64)
 
-    ts = pd.to_datetime(table["StrTime"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    ts = ns_series(pd.to_datetime(table["StrTime"], format="%Y-%m-%d %H:%M:%S", errors="coerce"))
     missing = ts.isna()
     if missing.any():
         unix = pd.to_numeric(table["CreateTime"], errors="coerce")
         usable = missing & unix.notna()
         if usable.any():
             tz = options.tz or DEFAULT_TZ_CN
-            utc = pd.to_datetime(unix[usable], unit="s", utc=True)
+            utc = pd.to_datetime(unix[usable].where(unix[usable].abs() < 9.2e9), unit="s", utc=True,
+                                 errors="coerce")
             ts = ts.astype("datetime64[ns]")
             ts[usable] = to_wall_clock(utc, tz).astype("datetime64[ns]")
             if options.tz is None:
@@ -266,13 +270,13 @@ def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
     if not len(table):
         return Chat(messages=empty_messages(), group=group, platform="wechat", warnings=warnings)
     lines = table["_line"].to_numpy(np.int64)
-    ts = pd.to_datetime(table["时间"], format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    ts = ns_series(pd.to_datetime(table["时间"], format="%Y-%m-%d %H:%M:%S", errors="coerce"))
     odd = ts.isna() & (table["时间"].str.strip() != "")
     if odd.any():
         # A file re-saved by a spreadsheet: 2025/3/1 9:00 and friends.
         lenient = pd.to_datetime(table.loc[odd, "时间"], format="mixed", errors="coerce")
         ts = ts.astype("datetime64[ns]")
-        ts[odd] = lenient.astype("datetime64[ns]")
+        ts[odd] = to_ns(lenient)
         if lenient.notna().any():
             warnings.append(f"{int(lenient.notna().sum())} 时间 value(s) not in YYYY-MM-DD HH:MM:SS "
                             "(re-saved by a spreadsheet?) were read leniently")

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.parsers import LogFormat, ParseOptions
+from analysis.parsers._common import to_ns
 from analysis.parsers._wechat import (
     PLACEHOLDER_KINDS,
     apply_system_events,
@@ -140,10 +141,19 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
         system = no_name | is_pat(texts).to_numpy(bool)
     names = names.where(~pd.Series(no_name), "")
 
-    ts = pd.to_datetime(ts_raw, format="%Y-%m-%d %H:%M:%S", errors="coerce")
+    ts = pd.Series(to_ns(pd.to_datetime(ts_raw, format="%Y-%m-%d %H:%M:%S", errors="coerce")))
     bad = ts.isna().to_numpy()
-    for i in np.flatnonzero(bad):
-        unparsed.append(UnparsedLine(int(lines[i]), f"{ts_raw[i]} {rest[i]}".rstrip()))
+    if bad.any():
+        # An impossible time (month 13, 25:00): the header and its body are listed as they
+        # stand in the file, not lost.
+        for i in np.flatnonzero(bad):
+            name = parts[2 + 3 * i]
+            unparsed.append(UnparsedLine(int(lines[i]), ts_raw[i] + ("" if name is None else f" {name}")))
+            for offset, raw in enumerate(LINE_BREAK.split(parts[3 + 3 * i])[1:], start=1):
+                if raw.strip():
+                    unparsed.append(UnparsedLine(int(lines[i]) + offset, raw))
+        warnings.append(f"{int(bad.sum())} record(s) have an impossible date or time and are listed "
+                        "as not understood")
 
     frame = pd.DataFrame({
         MSG_ID: ["L" + str(v) for v in lines],

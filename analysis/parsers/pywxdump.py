@@ -39,7 +39,9 @@ from analysis.parsers._common import (
     DEFAULT_TZ_CN,
     csv_records,
     link_replies,
+    ns_series,
     read_json_records,
+    to_ns,
     to_wall_clock,
 )
 from analysis.schema import (
@@ -306,12 +308,13 @@ def _timestamps(values: pd.Series, tz: str) -> tuple[pd.Series, int]:
     ok = parts["y"].notna()
     ts = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     if ok.any():
-        ts[ok] = pd.to_datetime(frame[ok], errors="coerce")
+        ts[ok] = to_ns(pd.to_datetime(frame[ok], errors="coerce"))
     unix = wechat.arrow_match(values, _UNIX)
     if unix.any():
         num = pd.to_numeric(values[unix])
         secs = num.where(num < 10**11, num // 1000)
-        ts[unix] = to_wall_clock(pd.to_datetime(secs, unit="s", utc=True), tz).to_numpy()
+        secs = secs.where(secs.abs() < 9.2e9)  # beyond that, no nanosecond time can hold it
+        ts[unix] = to_wall_clock(pd.to_datetime(secs, unit="s", utc=True, errors="coerce"), tz).to_numpy()
     no_seconds = int((ok & parts["h"].notna() & parts["s"].isna()).sum())
     return ts.astype("datetime64[ns]"), no_seconds
 
@@ -372,7 +375,7 @@ def _link_pywxdump_quotes(frame: pd.DataFrame) -> pd.DataFrame:
     if not quoting.any():
         return frame
     found = frame.loc[quoting, TEXT].str.extract(_PYWX_QUOTE).reindex(frame.index)
-    when = pd.to_datetime(found[0], errors="coerce")
+    when = ns_series(pd.to_datetime(found[0], errors="coerce"))
     frame = link_replies(frame, when, found[1].str.strip(), by=SENDER)
     todo = frame[REPLY_TO].isna()
     return link_replies(frame, when.where(todo), found[2].where(todo), by=TEXT)

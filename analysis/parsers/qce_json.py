@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import arrow_kinds
+from analysis.parsers._common import arrow_kinds, ns_series
 from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
     Columns,
@@ -372,7 +372,7 @@ def _chat(rows: Columns, info: dict[str, Any], options: ParseOptions,
         has_zone = text_ts.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
         absolute = pd.to_datetime(text_ts.where(has_zone), errors="coerce", utc=True, format="ISO8601")
         utc = utc.where(utc.notna(), absolute)
-        naive = pd.to_datetime(text_ts.where(~has_zone), errors="coerce", format="ISO8601")
+        naive = ns_series(pd.to_datetime(text_ts.where(~has_zone), errors="coerce", format="ISO8601"))
     texts = normalise_text(cols["text"])
     kinds = cols["kind"].to_numpy(zero_copy_only=False).astype(object)
     undecided = pd.isna(kinds)
@@ -396,6 +396,7 @@ FORMATS = (
         how_to_export="qq-chat-exporter (QCE) web UI → pick the group → format JSON → 导出",
         sniff=sniff_json,
         parse=parse_json,
+        streams=True,
     ),
     LogFormat(
         name="qce-jsonl",
@@ -404,5 +405,6 @@ FORMATS = (
         how_to_export="qq-chat-exporter (QCE) → format JSON, chunked (分块 JSONL) → give manifest.json",
         sniff=sniff_jsonl,
         parse=parse_jsonl,
+        streams=True,
     ),
 )

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import arrow_kinds, arrow_strings
+from analysis.parsers._common import arrow_kinds, arrow_strings, to_ns
 from analysis.schema import (
     ACTOR_ID,
     EVENT_KINDS,
@@ -67,6 +67,9 @@ _BREAK = {"crlf": "\r\n", "lf": "\n", "cr": "\r"}
 TITLE = "消息记录（此消息记录为文本格式，不支持重新导入）"
 SECTION_RULE = "=" * 64
 BLOCK_BYTES = 2 * 1024 * 1024
+HEADER_MAX_CHARS = 64 * 1024
+"""No header line is longer (QQ names are short): text further back than this before a new
+block cannot hold the start of an unfinished header."""
 """Bytes decoded and split per step; tests shrink it to exercise records cut across blocks."""
 _SECTION = re.compile(
     r"(?:\r\n|\r|\n)?={64}(?:\r\n|\r|\n)消息分组:(?P<folder>[^\r\n]*)(?:\r\n|\r|\n)={64}(?:\r\n|\r|\n)"
@@ -176,12 +179,23 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     carry = ""
     line = 1  # line number of the first character of `carry`
     seen_header = False
+    known_empty = False  # True while no header can be in `carry` (checked block by block)
+    counter = _LineCounter()
     for block in source.iter_text(BLOCK_BYTES):
+        counter.add(block)
         text = carry + block
+        # Nothing new unless a header starts in the new block (or in the last few KB before
+        # it, for a header cut by the block boundary): without this check a record or a line
+        # that runs over many blocks would be split again for every block (quadratic time).
+        if len(carry) > HEADER_MAX_CHARS and not _may_start_header(text, len(carry), header):
+            carry = text
+            continue
+        known_empty = False
         parts = header.split(text)
         n = (len(parts) - 1) // stride
         if n == 0:
             carry = text
+            known_empty = True
             continue
         if not seen_header:
             line = _preamble(parts[0], state)
@@ -193,20 +207,50 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
             line = _records(parts, n - 1, stride, line, eol, state)
         carry = text[hdr_start:]
     if carry:
-        parts = header.split(carry)
+        parts = [carry] if known_empty and not seen_header else header.split(carry)
         n = (len(parts) - 1) // stride
         if not seen_header:
             line = _preamble(parts[0], state)
         if n:
             line = _records(parts, n, stride, line, eol, state, final=True)
-    return _build_chats(state, line - 1, source)
+    return _build_chats(state, counter.total(), source)
+
+
+def _may_start_header(text: str, new: int, header: re.Pattern[str]) -> bool:
+    """Whether a header starts in ``text[new:]`` or ends there having started at most
+    :data:`HEADER_MAX_CHARS` before (a line break must come first: a fast test)."""
+    start = new - HEADER_MAX_CHARS
+    if text.find("\n", start) < 0 and text.find("\r", start) < 0:
+        return False
+    return header.search(text, start) is not None
+
+
+class _LineCounter:
+    """Physical lines in text that arrives in blocks (a CRLF may be cut between two blocks)."""
+
+    def __init__(self) -> None:
+        self.breaks = 0
+        self.last = ""
+
+    def add(self, block: str) -> None:
+        if not block:
+            return
+        self.breaks += block.count("\n") + block.count("\r") - block.count("\r\n")
+        if self.last == "\r" and block[0] == "\n":
+            self.breaks -= 1
+        self.last = block[-1]
+
+    def total(self) -> int:
+        return self.breaks + (1 if self.last and self.last not in "\r\n" else 0)
 
 
 def _preamble(prefix: str, state: _State) -> int:
     """Read the text before the first header; return the line number of that header."""
     lines = LINE_BREAK.split(prefix)
     folder = obj = ""
-    for i, raw in enumerate(lines[:-1] if len(lines) > 1 else lines):
+    # The prefix ends with the break before the first header (its last item is then empty),
+    # or, in a file without any header, with the file's last line, which must not be lost.
+    for i, raw in enumerate(lines):
         text = raw.lstrip("\ufeff")
         if text.startswith("消息分组:"):
             folder = text[len("消息分组:"):]
@@ -253,13 +297,29 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
                    notices, roles)
     bad = np.isnat(ts)
     if bad.any():
-        # A header with an impossible date (month 13, 30 February) is reported, not invented.
+        # A header with an impossible date (month 13, 30 February) is reported, not invented:
+        # its header and body lines are listed as not understood, as they stand in the file.
+        raw_bodies = bodies.to_pylist()
         for i in np.flatnonzero(bad):
-            state.unparsed.append(UnparsedLine(int(lines[i]), f"invalid date in header: {cols['when'][i]}"))
+            header_line = _header_text({k: v[i] for k, v in cols.items()})
+            state.unparsed.append(UnparsedLine(int(lines[i]), header_line))
+            for offset, raw in enumerate(LINE_BREAK.split(raw_bodies[i])[1:], start=1):
+                if raw.strip():
+                    state.unparsed.append(UnparsedLine(int(lines[i]) + offset, raw))
         chunk = chunk.take(~bad)
     state.chunks.append(chunk)
     state.records += n
     return next_line
+
+
+def _header_text(fields: dict[str, str | None]) -> str:
+    """A header line as it stands in the file, rebuilt from its regex groups."""
+    out = fields["when"] + (f" {fields['ampm']}" if fields["ampm"] else "") + f" {fields['name']}"
+    if fields["uin"] is not None:
+        return f"{out}({fields['uin']})"
+    if fields["acct"] is not None:
+        return f"{out}<{fields['acct']}>"
+    return out
 
 
 def _strip_titles(names: pa.Array, ids: pa.Array) -> tuple[pa.Array, list[tuple[str, str, str]]]:
@@ -302,7 +362,9 @@ def _notices(ids: pa.Array, texts: pa.Array, kinds: np.ndarray) -> list[tuple[in
 
 def _split_section(body: str, first_line: int, state: _State, next_record: int) -> str:
     match = _SECTION.search(body)
-    if not match:
+    # The rule must open its line: "x=====…" is text, not a section block.
+    if not match or (match.start() > 0 and match.group(0)[0] not in "\r\n"
+                     and body[match.start() - 1] not in "\r\n"):
         return body
     rest = body[match.end():]
     rest_line = first_line + len(LINE_BREAK.findall(body[: match.end()]))
@@ -356,7 +418,7 @@ def _normalise_breaks(texts: pa.Array) -> pa.Array:
 def _timestamps(cols: dict[str, list]) -> pd.Series:
     when = pa.array(cols["when"], pa.large_string())
     ts = pc.strptime(when, format="%Y-%m-%d %H:%M:%S", unit="s", error_is_null=True)
-    values = pd.Series(ts.to_numpy(zero_copy_only=False)).astype("datetime64[ns]")
+    values = pd.Series(to_ns(ts))
     # Arrow rolls 30 February over to 1 March; a rolled-over date lands on day 1-3, so
     # check only those against the day that was written.
     early = pc.fill_null(pc.less_equal(pc.day(ts), 3), False)
@@ -509,4 +571,5 @@ FORMAT = LogFormat(
     how_to_export="PC QQ → 消息管理器 → right-click the group → 导出消息记录 → save as .txt",
     sniff=sniff,
     parse=parse,
+    streams=True,
 )

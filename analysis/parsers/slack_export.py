@@ -74,7 +74,7 @@ from analysis.schema import (
     build_messages,
     empty_messages,
 )
-from analysis.source import Source, count_lines
+from analysis.source import ZIP_ERRORS, Source, count_lines, damaged_zip
 
 _DAY_FILE = re.compile(r"^(?P<chan>[^/]+)/(?P<day>\d{4}-\d{2}-\d{2})\.json$")
 _DAY_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9].json"
@@ -129,13 +129,27 @@ def _tree(source: Source) -> Iterator[tuple[list[str], Any]]:
         names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.json") if p.is_file())
         yield names, lambda name: (root / name).read_bytes()
         return
-    with zipfile.ZipFile(source.open_binary()) as zf:
+    try:
+        zf = zipfile.ZipFile(source.open_binary())
+    except ZIP_ERRORS as exc:
+        raise damaged_zip(source.name, exc) from None
+
+    def read(name: str) -> bytes:
+        try:
+            return zf.read(prefix + name)
+        except ZIP_ERRORS as exc:
+            raise damaged_zip(f"{source.name}:{prefix + name}", exc) from None
+
+    with zf:
         all_names = [n for n in zf.namelist() if not n.endswith("/") and not n.startswith("__MACOSX/")]
         metas = sorted((n for n in all_names if PurePosixPath(n).name in ("channels.json", "users.json")),
                        key=lambda n: n.count("/"))
         prefix = str(PurePosixPath(metas[0]).parent) + "/" if metas and "/" in metas[0] else ""
         names = sorted(n[len(prefix):] for n in all_names if n.startswith(prefix) and n.endswith(".json"))
-        yield names, lambda name: zf.read(prefix + name)
+        # A zip says how large its members unpack: hold that (not the packed size) to the limit.
+        unpacked = sum(zf.getinfo(prefix + n).file_size for n in names)
+        source.check_size(source.limit, "the export's JSON files unpack to", size=unpacked)
+        yield names, read
 
 
 def _load_list(read: Any, names: list[str], name: str, warnings: list[str]) -> list[dict]:
@@ -418,4 +432,5 @@ FORMAT = LogFormat(
                   "→ Export → download the ZIP (give the ZIP or its unzipped folder)",
     sniff=sniff,
     parse=parse,
+    streams=True,
 )

@@ -54,7 +54,7 @@ import pandas as pd
 
 from analysis.errors import ParseError
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import kinds_from_bodies, resolve_names, to_wall_clock
+from analysis.parsers._common import kinds_from_bodies, ns_series, resolve_names, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
     ACTOR_ID,
@@ -427,8 +427,9 @@ def _finish(acc: _Acc, tz: str, tz_warnings: list[str], *, single: bool, index: 
 
     # Time: date_unixtime is authoritative; `date` (local wall clock) for older exports.
     unix = pd.to_numeric(frame["unix"], errors="coerce")
-    absolute = to_wall_clock(pd.to_datetime(unix, unit="s", utc=True), tz)
-    local = pd.to_datetime(frame["date"], format="ISO8601", errors="coerce")
+    unix = unix.where(unix.abs() < 9.2e9)  # beyond that, no nanosecond time can hold it
+    absolute = to_wall_clock(pd.to_datetime(unix, unit="s", utc=True, errors="coerce"), tz)
+    local = ns_series(pd.to_datetime(frame["date"], format="ISO8601", errors="coerce"))
     has_unix = unix.notna()
     frame[TIMESTAMP] = absolute.where(has_unix, local).astype("datetime64[ns]")
     if has_unix.any():
@@ -481,4 +482,5 @@ FORMAT = LogFormat(
                   "Machine-readable JSON (or Settings → Advanced → Export Telegram data, JSON, for all chats)",
     sniff=sniff,
     parse=parse,
+    streams=True,
 )

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.parsers import LogFormat, ParseOptions
+from analysis.parsers._common import to_ns
 from analysis.parsers._wechat import (
     apply_system_events,
     arrow_replace,
@@ -116,17 +117,24 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     texts = arrow_replace(texts, r"(?:\n[ \t]*)+$", "")
 
     first_idx = pa.array(first)
-    ts = pd.to_datetime(from_arrow(parts.field("ts").take(first_idx)), format="%Y-%m-%d %H:%M:%S",
-                        errors="coerce")
+    ts = pd.Series(to_ns(pd.to_datetime(from_arrow(parts.field("ts").take(first_idx)),
+                                        format="%Y-%m-%d %H:%M:%S", errors="coerce")))
     system = notice[first]
     timeless = int(system.sum())
     # Notices carry no time: the message before gives it (or the one after, at the start).
-    ts = ts.ffill().bfill()
+    # A header whose own time is impossible stays without one (and is listed as not understood).
+    filled = ts.ffill().bfill()
+    ts = ts.where(~pd.Series(system), filled)
     bad = ts.isna().to_numpy()
     names = from_arrow(pc.fill_null(parts.field("name").take(first_idx), "")).fillna("")
     rec_lines = numbers[first]
-    for i in np.flatnonzero(bad):
-        unparsed.append(UnparsedLine(int(rec_lines[i]), raw_lines[start + first[i]]))
+    if bad.any():
+        # A header with an impossible time: it and its continuation lines, as they stand.
+        ends = np.append(first[1:], len(raw_lines) - start)
+        for i in np.flatnonzero(bad):
+            unparsed += [UnparsedLine(int(numbers[k]), raw_lines[start + k])
+                         for k in range(int(first[i]), int(ends[i])) if raw_lines[start + k].strip()]
+        unparsed.sort(key=lambda u: u.line)
 
     frame = pd.DataFrame({
         MSG_ID: ["L" + str(v) for v in rec_lines],

@@ -42,7 +42,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from analysis.parsers import LogFormat, ParseOptions
-from analysis.parsers._common import DEFAULT_TZ, DEFAULT_TZ_CN, arrow_kinds
+from analysis.parsers._common import DEFAULT_TZ, DEFAULT_TZ_CN, arrow_kinds, ns_series
 from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
     Columns,
@@ -190,7 +190,7 @@ def parse_weflow(source: Source, options: ParseOptions) -> list[Chat]:
     own = pc.drop_null(pc.filter(cols["sender_id"], sent))
     own = pc.filter(own, pc.invert(pc.ends_with(own, "@chatroom"))) if len(own) else own
     self_id = own[0].as_py() if len(own) else None
-    naive = pd.to_datetime(pd.Series(cols["ts_text"].to_pandas()), errors="coerce", format="ISO8601")
+    naive = ns_series(pd.to_datetime(pd.Series(cols["ts_text"].to_pandas()), errors="coerce", format="ISO8601"))
     tz, warnings = zone(options.tz)
     chat = assemble(
         {MSG_ID: cols["msg_id"], SENDER_ID: blank_to_null(cols["sender_id"]),
@@ -482,6 +482,7 @@ FORMATS = (
         how_to_export="WeFlow → 导出 → pick the group → format JSON (详细 JSON) → 导出",
         sniff=sniff_weflow,
         parse=parse_weflow,
+        streams=True,
     ),
     LogFormat(
         name="echotrace-json",
@@ -490,6 +491,7 @@ FORMATS = (
         how_to_export="EchoTrace → 导出聊天记录 → pick the group → JSON",
         sniff=sniff_echotrace,
         parse=parse_weflow,
+        streams=True,
     ),
     LogFormat(
         name="chatlab-json",
@@ -498,6 +500,7 @@ FORMATS = (
         how_to_export="WeFlow → 导出 → format ChatLab; or any tool that writes the ChatLab format",
         sniff=sniff_chatlab_json,
         parse=parse_chatlab_json,
+        streams=True,
     ),
     LogFormat(
         name="chatlab-jsonl",
@@ -506,5 +509,6 @@ FORMATS = (
         how_to_export="WeFlow → 导出 → format ChatLab JSONL; or any tool that writes ChatLab JSONL",
         sniff=sniff_chatlab_jsonl,
         parse=parse_chatlab_jsonl,
+        streams=True,
     ),
 )

@@ -45,6 +45,7 @@ import pyarrow.compute as pc
 
 from analysis.errors import InputError
 from analysis.parsers import LogFormat, ParseOptions
+from analysis.parsers._common import to_ns
 from analysis.schema import (
     ACTOR_ID,
     KIND,
@@ -63,7 +64,14 @@ from analysis.schema import (
     build_messages,
     empty_messages,
 )
-from analysis.source import LINE_BREAK, Source, split_lines
+from analysis.source import (
+    LINE_BREAK,
+    ZIP_ERRORS,
+    Source,
+    damaged_zip,
+    decode_fallback,
+    split_lines,
+)
 
 PLATFORM = "whatsapp"
 SYSTEM_SENDER = "system"
@@ -254,10 +262,12 @@ def _read_zip(source: Source) -> tuple[bytes, str]:
                 raise InputError("the zip holds no WhatsApp chat (_chat.txt or 'WhatsApp Chat ….txt')",
                                  path=source.name,
                                  hint="give the .txt from the export, or the zip WhatsApp made")
+            # A zip says how large the chat unpacks: refuse a zip bomb before unpacking it.
+            source.check_size(source.limit, f"the chat in the zip ({member}) unpacks to",
+                              size=zf.getinfo(member).file_size)
             return zf.read(member), member
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"damaged zip file: {exc}", path=source.name,
-                         hint="export the chat again, or unzip it and give the .txt") from None
+    except ZIP_ERRORS as exc:
+        raise damaged_zip(source.name, exc) from None
 
 
 # -- sniffing --------------------------------------------------------------------------
@@ -324,11 +334,8 @@ def _decode_lines(data: bytes, encoding: str) -> tuple[pa.Array, str]:
         lines = _utf8_lines(data)
         if lines is not None:
             return lines, "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    try:
-        text, enc = data.decode("gb18030"), "gb18030"
-    except UnicodeDecodeError:
-        text, enc = data.decode("utf-8", errors="replace"), "utf-8 (invalid bytes replaced)"
-    return _utf8_lines(text.encode("utf-8")), enc
+    text, enc = decode_fallback(data)
+    return _utf8_lines(text.encode("utf-8", errors="surrogatepass")), enc
 
 
 # -- parsing ---------------------------------------------------------------------------
@@ -523,7 +530,7 @@ def _layout(prefix: str) -> tuple[str, str, dict[str, str], str, str] | None:
 
 def _strptime(prefix: pa.Array, fmt: str) -> np.ndarray:
     parsed = pc.strptime(prefix, format=fmt, unit="s", error_is_null=True)
-    return parsed.cast(pa.timestamp("ns")).to_numpy(zero_copy_only=False).astype("datetime64[ns]")
+    return to_ns(parsed)
 
 
 def _read_stamps(cand: pa.Array, options: ParseOptions) -> _Stamps:

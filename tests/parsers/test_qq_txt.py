@@ -114,7 +114,8 @@ def test_impossible_date_is_unparsed_not_invented(tmp_path):
     path.write_bytes(b"2024-13-01 10:00:00 A(1)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(2)\r\nyo\r\n\r\n2024-01-01 10:02:00 C(3)\r\n!\r\n")
     chat = read_log(path, log_format="qq-txt")
     assert chat.messages["sender_id"].tolist() == ["2", "3"]
-    assert [u.line for u in chat.unparsed] == [1]
+    # The bad record's header and body are listed as they stand, not lost.
+    assert [(u.line, u.text) for u in chat.unparsed] == [(1, "2024-13-01 10:00:00 A(1)"), (2, "hi")]
 
 
 @pytest.mark.parametrize("block", [7, 64, 200, 4096])

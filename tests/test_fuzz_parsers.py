@@ -1,0 +1,157 @@
+"""Property and fuzz tests for every parser (issue 10).
+
+* Round trips: a writer per text format renders random messages (CJK and emoji names,
+  multi-line bodies, blank lines, several encodings) and the parser gives back every message
+  exactly -- time, sender, text, line -- with no line left unparsed, and detection names the
+  format.
+* Damage: the samples of every format, truncated, with random bytes inserted, lines shuffled
+  or duplicated, lines in other encodings, digits changed, line breaks and BOMs swapped, give
+  either a Chat or a typed :class:`AuditError`; never any other exception. For text formats
+  every non-blank line is accounted for (:func:`tests.writers.assert_accounted`).
+
+Example counts are kept small for the normal suite; ``tests/benchmarks/bench_fuzz.py`` runs
+the same properties for longer.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.errors import AuditError
+from analysis.parsers import FORMAT_NAMES, ParseOptions, UnreadableError, detect_format, read_chats
+from analysis.schema import Chat, UnparsedLine
+from analysis.source import Source
+from tests.writers import WRITERS, assert_accounted, decode_like
+from tests.writers.mutations import MUTATIONS, apply
+from tests.writers.seeds import TEXT_FORMATS, is_zip, seeds
+
+ROUND_TRIP_EXAMPLES = 40
+DAMAGE_EXAMPLES = 20
+_SETTINGS = {"deadline": None, "database": None,
+             "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                       HealthCheck.data_too_large]}
+
+
+def options_for(fmt: str) -> ParseOptions:
+    """What a damaged chatlog text may need: the day of a query that shows times only."""
+    return ParseOptions(date=datetime.date(2025, 3, 1)) if fmt == "chatlog-txt" else ParseOptions()
+
+
+def read_or_typed_error(path: Path, fmt: str | None) -> list[Chat] | AuditError:
+    """The chats, or the typed error; anything else propagates and fails the test, and so
+    does :class:`UnreadableError` (the last-resort wrapper around an untyped exception)."""
+    try:
+        return read_chats(path, fmt, options=options_for(fmt or ""), max_bytes=0)
+    except UnreadableError as exc:
+        raise AssertionError(f"a parser raised an untyped exception: {exc}") from exc.__cause__
+    except AuditError as exc:
+        return exc
+
+
+def check_damaged(path: Path, data: bytes, fmt: str, *, detect: bool = True) -> list[Chat] | AuditError:
+    """The damage property for one input, forced to ``fmt`` (and detected, with ``detect``);
+    returns what the forced read gave."""
+    first: list[Chat] | AuditError | None = None
+    for forced in (fmt, None) if detect else (fmt,):
+        result = read_or_typed_error(path, forced)
+        first = result if first is None else first
+        if isinstance(result, AuditError):
+            assert str(result), "a typed error says what went wrong"
+            continue
+        assert all(isinstance(c, Chat) for c in result)
+        got = result[0].format if result else None
+        if got in TEXT_FORMATS and not is_zip(data):
+            assert_accounted(result, decode_like(data, result[0].encoding), got)
+    assert first is not None
+    return first
+
+
+# -- round trips -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@settings(max_examples=ROUND_TRIP_EXAMPLES, **_SETTINGS)
+@given(data=st.data())
+def test_writer_round_trip_recovers_every_message(fmt, tmp_path, data):
+    writer = WRITERS[fmt]
+    messages = data.draw(writer.messages(), label="messages")
+    rendered = writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed")))
+    encoding = data.draw(st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]), label="encoding")
+    path = tmp_path / "export.txt"
+    path.write_bytes(rendered.text.encode(encoding))
+
+    assert detect_format(Source.open(path)).name == fmt
+    chats = read_chats(path, fmt, options=ParseOptions(**rendered.options))
+    assert len(chats) == 1
+    chat = chats[0]
+    assert chat.unparsed == []
+    assert_accounted(chats, rendered.text, fmt)
+    got = chat.messages.sort_values("line", kind="stable").reset_index(drop=True)
+    assert got["line"].tolist() == rendered.lines
+    assert got["timestamp"].tolist() == [pd.Timestamp(m.timestamp) for m in rendered.expected]
+    assert got["sender"].tolist() == [m.sender for m in rendered.expected]
+    assert got["text"].tolist() == [m.text for m in rendered.expected]
+    ids = [m.sender_id for m in rendered.expected]
+    if all(ids):
+        assert got["sender_id"].tolist() == ids
+
+
+# -- damage ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", FORMAT_NAMES)
+@settings(max_examples=DAMAGE_EXAMPLES, **_SETTINGS)
+@given(data=st.data())
+def test_damaged_input_gives_a_chat_or_a_typed_error(fmt, tmp_path, data):
+    data_in = data.draw(st.sampled_from(seeds(fmt)), label="seed")
+    mutations = data.draw(MUTATIONS, label="mutations")
+    damaged = apply(data_in, mutations)
+    path = tmp_path / "damaged.bin"
+    path.write_bytes(damaged)
+    check_damaged(path, damaged, fmt)
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@settings(max_examples=DAMAGE_EXAMPLES, **_SETTINGS)
+@given(data=st.data())
+def test_damaged_writer_output_accounts_for_every_line(fmt, tmp_path, data):
+    # Damage to random writer output reaches layouts the samples do not hold.
+    writer = WRITERS[fmt]
+    messages = data.draw(writer.messages(), label="messages")
+    text = writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed"))).text
+    damaged = apply(text.encode("utf-8"), data.draw(MUTATIONS, label="mutations"))
+    path = tmp_path / "damaged.txt"
+    path.write_bytes(damaged)
+    check_damaged(path, damaged, fmt)
+
+
+def test_every_parser_has_seeds():
+    for fmt in FORMAT_NAMES:
+        assert seeds(fmt), fmt
+
+
+# -- the checker itself ------------------------------------------------------------------------
+
+def test_checker_catches_a_lost_line_and_a_rewritten_one(tmp_path):
+    path = tmp_path / "x.txt"
+    text = "stray\r\n2024-01-01 10:00:00 A(10001)\r\nhi\r\n\r\n2024-01-01 10:01:00 B(10002)\r\nyo\r\n"
+    path.write_text(text, encoding="utf-8", newline="")
+    chats = read_chats(path, "qq-txt")
+    assert_accounted(chats, text, "qq-txt")
+    chats[0].unparsed.clear()  # line 1 is no longer accounted for
+    with pytest.raises(AssertionError, match="before the first record"):
+        assert_accounted(chats, text, "qq-txt")
+    chats[0].unparsed.append(UnparsedLine(1, "stray"))
+    messages = chats[0].messages
+    messages["text"] = messages["text"].where(messages["line"] != 5, "something else")
+    with pytest.raises(AssertionError, match="record of line 5 but not in its text"):
+        assert_accounted(chats, text, "qq-txt")
+    messages["text"] = messages["text"].where(messages["line"] != 5, "yo")
+    chats[0].unparsed[0] = UnparsedLine(1, "not the line")
+    with pytest.raises(AssertionError, match="not the source line"):
+        assert_accounted(chats, text, "qq-txt")

@@ -1,0 +1,123 @@
+"""The shared "every line accounted for" checker for text exports.
+
+A parser accounts for a non-blank physical line of its input when the line is
+
+* listed in ``chat.unparsed`` (with its text exactly as it stands in the source), or
+* the first line of a record (``messages.line``), or
+* a later line of a record -- after the record's first line and before the next record's --
+  whose content is part of that record's text (so a line a parser silently skips inside a
+  record's range is caught, not excused by the range), or
+* a metadata line the format defines (QQ's title and section block, LINE's title, "saved
+  on" and date lines, WechatExporter's title line).
+
+:func:`unaccounted_lines` lists the lines that are none of these; :func:`assert_accounted`
+fails with the first few. Both also check the bookkeeping: ``lines_total`` equals the number
+of physical lines, and every record and unparsed line number points at a non-blank line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis.schema import Chat, validate
+from analysis.source import codec_of, split_lines
+
+_QQ_TITLE = "消息记录（此消息记录为文本格式，不支持重新导入）"
+METADATA: dict[str, re.Pattern[str]] = {
+    "qq-txt": re.compile(rf"^(?:{_QQ_TITLE}|={{64}}|消息分组:.*|消息对象:.*)$"),
+    "line-txt": re.compile(
+        r"^(?:\[LINE\].*|(?:Saved on|保存日時|保存日期|儲存日期|保存时间|儲存時間)\s*[:：].*"
+        r"|[0-9]{4}[./-][0-9]{1,2}[./-][0-9]{1,2}.*|[A-Z][a-z]{2,8}\.?, [0-9]{1,2}/[0-9]{1,2}/[0-9]{4}\s*)$"),
+}
+"""Lines a format reads as metadata (anywhere in the file)."""
+FIRST_LINE_METADATA: dict[str, re.Pattern[str]] = {
+    "wechatexporter-txt": re.compile(r"^.* - 微信聊天记录$"),
+}
+"""Metadata allowed on the first line only."""
+
+
+def _normalise(fmt: str, text: str) -> str:
+    """What of a line survives into a record's text: LINE drops the quotes around a multi-line
+    message and un-doubles the quotes inside it; everything else is kept as is."""
+    if fmt == "line-txt":
+        text = text.replace('"', "")
+    elif fmt in _WECHAT:
+        text = _MARKUP.sub("", text)
+    return text.strip()
+
+
+_WECHAT = ("chatlog-txt", "memotrace-txt", "wechatexporter-txt")
+_MARKUP = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>")
+"""WeChat system notices lose their raw markup (``<_wc_custom_link_ …>红包</…>``) in the record,
+also a tag that a line break cuts in two (its start ends one line, its end opens the next)."""
+
+
+def decode_like(data: bytes, encoding: str) -> str:
+    """``data`` decoded the way a parser reported it did (``chat.encoding``)."""
+    enc, errors = codec_of(encoding or "utf-8")
+    text = data.decode(enc, errors="replace" if errors == "strict" else errors)
+    return text
+
+
+def unaccounted_lines(chats: Sequence[Chat], text: str, fmt: str) -> list[tuple[int, str, str]]:
+    """Non-blank lines of ``text`` that no record and no ``unparsed`` entry accounts for.
+
+    Returns ``(line number, line, why)`` triples; an empty list means every line is accounted
+    for. Bookkeeping errors (a wrong ``lines_total``, an unparsed entry whose text is not the
+    source line, a record or unparsed entry on a blank or missing line) are reported the same way.
+    """
+    bom_only_line = text.startswith("\ufeff") and split_lines(text)[0].strip("\ufeff") == "" if text else False
+    text = text.lstrip("\ufeff")
+    lines = split_lines(text)
+    problems: list[tuple[int, str, str]] = []
+    unparsed: set[int] = set()
+    records: dict[int, list[str]] = defaultdict(list)
+    for chat in chats:
+        validate(chat.messages)
+        # A leading BOM character is not content: a line holding only it may count or not.
+        if chat.lines_total != len(lines) and not (chat.lines_total == len(lines) + 1 and bom_only_line):
+            problems.append((0, "", f"lines_total {chat.lines_total} != {len(lines)} physical lines"))
+        for item in chat.unparsed:
+            if not 1 <= item.line <= len(lines):
+                problems.append((item.line, item.text, "unparsed line number out of range"))
+            elif item.text.lstrip("\ufeff") != lines[item.line - 1].lstrip("\ufeff"):
+                problems.append((item.line, item.text, f"unparsed text is not the source line {lines[item.line - 1]!r}"))
+            unparsed.add(item.line)
+        m = chat.messages
+        for line, body in zip(m["line"].tolist(), m["text"].tolist(), strict=True):
+            if line is pd.NA or line is None:
+                continue
+            records[int(line)].append("\n".join(_normalise(fmt, part) for part in str(body).split("\n")))
+    starts = sorted(records)
+    for no in starts:
+        if not 1 <= no <= len(lines) or not lines[no - 1].strip():
+            problems.append((no, "", "a record starts on a blank or missing line"))
+    meta = METADATA.get(fmt)
+    first_meta = FIRST_LINE_METADATA.get(fmt)
+    owner: int | None = None
+    k = 0
+    for no, raw in enumerate(lines, start=1):
+        while k < len(starts) and starts[k] <= no:
+            owner = starts[k]
+            k += 1
+        if not raw.strip() or no in unparsed or no in records:
+            continue
+        if (meta and meta.match(raw.lstrip("\ufeff"))) or (no == 1 and first_meta and first_meta.match(raw)):
+            continue
+        if owner is None:
+            problems.append((no, raw, "before the first record and not listed as unparsed"))
+            continue
+        content = _normalise(fmt, raw)
+        if not any(content in body for body in records[owner]):
+            problems.append((no, raw, f"inside the record of line {owner} but not in its text"))
+    return problems
+
+
+def assert_accounted(chats: Sequence[Chat], text: str, fmt: str) -> None:
+    """Fail, showing the first problems, unless every non-blank line is accounted for."""
+    problems = unaccounted_lines(chats, text, fmt)
+    assert not problems, f"{len(problems)} line(s) not accounted for by {fmt}: {problems[:5]}"
