@@ -105,15 +105,16 @@ def codec_of(label: str) -> tuple[str, str]:
 
 
 def decode_fallback(data: bytes) -> tuple[str, str]:
-    """Bytes that are not valid UTF-8, decoded: GB18030 when they are GB18030 text, UTF-8
-    with GB18030 stretches when they are mostly UTF-8 (:data:`MIXED`), else GB18030 with
-    the invalid bytes replaced. Returns (text, encoding label)."""
-    if mostly_utf8(data):
-        return data.decode("utf-8", errors=GB18030_FALLBACK), MIXED
+    """Bytes that are not valid UTF-8, decoded: GB18030 when they are valid GB18030, else UTF-8
+    with GB18030 stretches when they are mostly UTF-8 (:data:`MIXED`), else GB18030 with the
+    invalid bytes replaced. Returns (text, encoding label)."""
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
-        return data.decode("gb18030", errors="replace"), "gb18030 (invalid bytes replaced)"
+        pass
+    if mostly_utf8(data):
+        return data.decode("utf-8", errors=GB18030_FALLBACK), MIXED
+    return data.decode("gb18030", errors="replace"), "gb18030 (invalid bytes replaced)"
 
 
 class EncodingRetry(Exception):
@@ -294,7 +295,12 @@ class Source:
             if exc.start >= len(raw) - 3 and exc.reason in ("unexpected end of data",):
                 self.encoding = "utf-8"
             else:
-                self.encoding = MIXED if mostly_utf8(raw) else "gb18030"
+                self.encoding = "gb18030"
+                try:
+                    codecs.getincrementaldecoder("gb18030")().decode(raw, final=False)
+                except UnicodeDecodeError:
+                    if mostly_utf8(raw):
+                        self.encoding = MIXED
 
     def head(self, n_bytes: int = HEAD_BYTES) -> str:
         """The first ``n_bytes`` decoded (a partial last character dropped), for sniffers."""
@@ -327,9 +333,9 @@ class Source:
         """Yield the decoded input in blocks of about ``block_bytes`` bytes.
 
         Raises:
-            EncodingRetry: a block past the head is not valid UTF-8; the caller should
-                start again (the encoding is now GB18030, or :data:`MIXED` when the block
-                is mostly UTF-8).
+            EncodingRetry: a block past the head is not valid in the encoding guessed; the
+                caller should start again: UTF-8 becomes GB18030, and GB18030 becomes
+                :data:`MIXED` (a block that is mostly UTF-8) or "invalid bytes replaced".
         """
         enc, errors = codec_of(self.encoding)
         dec = codecs.getincrementaldecoder(enc)(errors=errors)
@@ -341,7 +347,9 @@ class Source:
                     text = dec.decode(chunk, final=final)
                 except UnicodeDecodeError:
                     if enc == "utf-8" and errors == "strict":
-                        self.encoding = MIXED if mostly_utf8(chunk) else "gb18030"
+                        self.encoding = "gb18030"
+                    elif enc == "gb18030" and errors == "strict" and mostly_utf8(chunk):
+                        self.encoding = MIXED
                     else:
                         self.encoding = f"{enc} (invalid bytes replaced)"
                     raise EncodingRetry(self.name) from None
