@@ -223,7 +223,11 @@ def _json_row(msg: dict, line: int, bots: dict[str, str]) -> tuple:
 
 
 def _url_name(url: str) -> str:
-    return unquote(PurePosixPath(urlsplit(url.strip()).path).name) or url.strip()
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:  # a damaged URL ("http://[x/a.png": an unclosed IPv6 bracket)
+        return url.strip()
+    return unquote(PurePosixPath(path).name) or url.strip()
 
 
 def _file_kind(name: str) -> str:

@@ -87,9 +87,7 @@ def sniff(source: Source) -> bool:
 
 def parse(source: Source, options: ParseOptions) -> list[Chat]:
     """Parse a MemoTrace v1 or v2 CSV (one Chat per conversation)."""
-    text = source.text()
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = source.text().lstrip("\ufeff")
     header = header_fields(text)
     table, unparsed = _read_table(text, source.name)
     lines_total = count_lines(text)

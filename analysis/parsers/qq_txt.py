@@ -73,8 +73,9 @@ block cannot hold the start of an unfinished header."""
 """Bytes decoded and split per step; tests shrink it to exercise records cut across blocks."""
 _SECTION = re.compile(
     r"(?:\r\n|\r|\n)?={64}(?:\r\n|\r|\n)消息分组:(?P<folder>[^\r\n]*)(?:\r\n|\r|\n)={64}(?:\r\n|\r|\n)"
-    r"消息对象:(?P<object>[^\r\n]*)(?:\r\n|\r|\n)={64}(?:\r\n|\r|\n)?"
+    r"消息对象:(?P<object>[^\r\n]*)(?:\r\n|\r|\n)={64}(?:\r\n|\r|\n|\Z)"
 )
+"""A 消息分组/消息对象 block between conversations; each rule is a whole line."""
 _PREAMBLE_LINE = re.compile(rf"^\ufeff?(?:{TITLE}|={{64}}|消息分组:.*|消息对象:.*)$")
 _TAGS = re.compile(r"^((?:【[^】]*】\s*)+)")
 SYSTEM_IDS = frozenset({"10000", "1000000"})
