@@ -49,7 +49,8 @@ StrictOpt = Annotated[
 ]
 MaxBytesOpt = Annotated[
     int | None,
-    typer.Option("--max-bytes", help="Refuse inputs larger than this many bytes.", rich_help_panel="Input"),
+    typer.Option("--max-bytes", help="Refuse inputs larger than this many bytes (default: 512 MiB for "
+                 "formats read in blocks, 128 MiB for formats read whole; 0 = no limit).", rich_help_panel="Input"),
 ]
 ConfigOpt = Annotated[
     Path | None,

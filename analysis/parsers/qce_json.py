@@ -371,6 +371,7 @@ def _chat(rows: Columns, info: dict[str, Any], options: ParseOptions,
     if text_ts.notna().any():
         has_zone = text_ts.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
         absolute = pd.to_datetime(text_ts.where(has_zone), errors="coerce", utc=True, format="ISO8601")
+        absolute = ns_series(absolute).dt.tz_localize("UTC")  # a damaged year 9999 -> NaT
         utc = utc.where(utc.notna(), absolute)
         naive = ns_series(pd.to_datetime(text_ts.where(~has_zone), errors="coerce", format="ISO8601"))
     texts = normalise_text(cols["text"])

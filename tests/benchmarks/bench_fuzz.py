@@ -92,11 +92,23 @@ whose longest list is repeated."""
 _PEAK = """
 import resource, sys, time
 from analysis.parsers import read_chats
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak():
+    # VmHWM belongs to this process image; ru_maxrss on Linux keeps the parent's peak
+    # across fork+exec, which would hide the parse's own peak.
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+base = peak()
 start = time.perf_counter()
 chats = read_chats(sys.argv[1], sys.argv[2], max_bytes=0)
-print(base * 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
-      time.perf_counter() - start, sum(len(c.messages) for c in chats))
+print(base, peak(), time.perf_counter() - start, sum(len(c.messages) for c in chats))
 """
 
 

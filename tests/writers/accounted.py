@@ -40,20 +40,24 @@ FIRST_LINE_METADATA: dict[str, re.Pattern[str]] = {
 """Metadata allowed on the first line only."""
 
 
-def _normalise(fmt: str, text: str) -> str:
+def _normalise(fmt: str, text: str, *, source: bool = True) -> str:
     """What of a line survives into a record's text: LINE drops the quotes around a multi-line
-    message and un-doubles the quotes inside it; everything else is kept as is."""
+    message and un-doubles the quotes inside it; WeChat notices lose their markup; everything
+    else is kept as is. ``source``: ``text`` is a line of the file (a tag may be cut at its
+    ends), not a line of a record's text."""
     if fmt == "line-txt":
         text = text.replace('"', "")
     elif fmt in _WECHAT:
-        text = _MARKUP.sub("", text)
+        text = (_CUT_MARKUP if source else _MARKUP).sub("", text)
     return text.strip()
 
 
 _WECHAT = ("chatlog-txt", "memotrace-txt", "wechatexporter-txt")
-_MARKUP = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>")
-"""WeChat system notices lose their raw markup (``<_wc_custom_link_ …>红包</…>``) in the record,
-also a tag that a line break cuts in two (its start ends one line, its end opens the next)."""
+_MARKUP = re.compile(r"<[^<>]*>")
+"""WeChat system notices lose their raw markup (``<_wc_custom_link_ …>红包</…>``) in the record."""
+_CUT_MARKUP = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>")
+"""The same in a source line, where a line break may cut a tag in two (its start ends one
+line, its end opens the next)."""
 
 
 def decode_like(data: bytes, encoding: str) -> str:
@@ -91,7 +95,8 @@ def unaccounted_lines(chats: Sequence[Chat], text: str, fmt: str) -> list[tuple[
         for line, body in zip(m["line"].tolist(), m["text"].tolist(), strict=True):
             if line is pd.NA or line is None:
                 continue
-            records[int(line)].append("\n".join(_normalise(fmt, part) for part in str(body).split("\n")))
+            records[int(line)].append("\n".join(_normalise(fmt, part, source=False)
+                                                 for part in str(body).split("\n")))
     starts = sorted(records)
     for no in starts:
         if not 1 <= no <= len(lines) or not lines[no - 1].strip():
