@@ -7,7 +7,11 @@ lays them out and says which line each record lands on. A writer module exposes:
 * ``messages()``: a hypothesis strategy of message lists the format can represent exactly
   (names, bodies and time precision within what the layout can carry);
 * ``render(messages, rng)``: a :class:`Rendered` file (text, header line of each message,
-  the parse options a reader needs, and the messages as the file shows them).
+  the parse options a reader needs, and the messages as the file shows them);
+* optionally ``ENCODINGS``: the encodings the export tool can write (default: UTF-8 with and
+  without a BOM, GB18030 and UTF-16, as Windows TXT exports are found in).
+
+Every module in this package with a ``FORMAT`` is a writer (found by :func:`_writers`).
 
 Writers are ours (synthetic names, no real exports); the QQ writer lives in
 ``tests/qq_writer.py`` and is wrapped by :mod:`tests.writers.qq`.
@@ -22,9 +26,17 @@ __all__ = ["Message", "Rendered", "WRITERS", "assert_accounted", "decode_like", 
 
 
 def _writers():
-    from tests.writers import line, memotrace, qq, wechatexporter, whatsapp
+    import importlib
+    import pkgutil
 
-    return {w.FORMAT: w for w in (qq, whatsapp, line, memotrace, wechatexporter)}
+    import tests.writers as package
+
+    found = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"tests.writers.{info.name}")
+        if hasattr(module, "FORMAT"):
+            found[module.FORMAT] = module
+    return found
 
 
 WRITERS = _writers()

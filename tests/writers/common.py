@@ -20,6 +20,9 @@ class Message:
     """Lines joined with ``\\n``."""
     sender_id: str | None = None
     """The id the export writes (QQ number); None when the format has only names."""
+    msg_id: str | None = None
+    """The export's message id, for formats that write one (a round trip then matches
+    records by it instead of by line)."""
 
 
 @dataclass
@@ -27,12 +30,20 @@ class Rendered:
     """A file a writer produced."""
 
     text: str
-    lines: list[int]
-    """1-based line of each message's header, in ``expected`` order."""
+    lines: list[int] | None
+    """1-based line of each message's header, in ``expected`` order; None for formats
+    without physical lines (JSON, CSV), whose records are matched by ``Message.msg_id``."""
     expected: list[Message]
     """The messages as the file shows them (times cut to the layout's precision)."""
     options: dict = field(default_factory=dict)
     """``ParseOptions`` keyword arguments a reader needs (e.g. the date order)."""
+    filename: str = "export.txt"
+    """Where the text is written (relative to a fresh folder): the extension matters to
+    formats that detect by it, a path with folders to folder-shaped exports."""
+    sidecars: dict[str, str] = field(default_factory=dict)
+    """Other files of the export (relative path -> UTF-8 text), e.g. Slack's ``users.json``."""
+    entry: str | None = None
+    """What is handed to the reader when it is not ``filename`` (an export folder, a manifest)."""
 
 
 CHARS = st.characters(codec="utf-8", exclude_characters="\r\n\x00", exclude_categories=("Cs",))
