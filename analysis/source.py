@@ -62,8 +62,8 @@ def damaged_zip(name: str, exc: BaseException) -> InputError:
 
 
 MIXED = "utf-8 (some lines gb18030)"
-"""The label of a UTF-8 file with some GB18030 text in it (exports pasted together from two
-tools): valid UTF-8 is read as UTF-8, and each invalid stretch as GB18030."""
+"""The label of a UTF-8 file with some GB18030 lines in it (exports pasted together from two
+tools): each line is read as UTF-8 when it is valid UTF-8, else as GB18030 (:func:`decode_mixed`)."""
 GB18030_FALLBACK = "community-audit-gb18030"
 """The codecs error handler that reads the bytes UTF-8 rejects as GB18030."""
 
@@ -95,6 +95,38 @@ def mostly_utf8(data: bytes) -> bool:
     return invalid > 0 and non_ascii - invalid > invalid
 
 
+_LINE_END = re.compile(rb"(\r\n|\r|\n)")
+
+
+def decode_mixed(data: bytes) -> str:
+    """Bytes of a :data:`MIXED` file, decoded line by line: UTF-8 when the line is valid UTF-8,
+    else GB18030 when it is valid GB18030, else UTF-8 with the invalid stretches read as
+    GB18030 (a line holding both). Line breaks are single bytes that are never part of a
+    multi-byte character in either encoding, so the lines can be cut before decoding."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    out: list[str] = []
+    for piece in _LINE_END.split(data):
+        try:
+            out.append(piece.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(piece.decode("gb18030"))
+            except UnicodeDecodeError:
+                out.append(piece.decode("utf-8", errors=GB18030_FALLBACK))
+    return "".join(out)
+
+
+def decode_as(data: bytes, label: str) -> str:
+    """``data`` decoded the way an encoding label as :class:`Source` records it says."""
+    if label == MIXED:
+        return decode_mixed(data)
+    enc, errors = codec_of(label)
+    return data.decode(enc, errors)
+
+
 def codec_of(label: str) -> tuple[str, str]:
     """(codec, error handler) for an encoding label as :class:`Source` records it."""
     if label == MIXED:
@@ -113,7 +145,7 @@ def decode_fallback(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     if mostly_utf8(data):
-        return data.decode("utf-8", errors=GB18030_FALLBACK), MIXED
+        return decode_mixed(data), MIXED
     return data.decode("gb18030", errors="replace"), "gb18030 (invalid bytes replaced)"
 
 
@@ -307,9 +339,14 @@ class Source:
         if self.is_dir or self.encoding == "binary":
             return ""
         if self._head_text is None or n_bytes != HEAD_BYTES:
-            enc, errors = codec_of(self.encoding)
-            dec = codecs.getincrementaldecoder(enc)(errors="replace" if errors == "strict" else errors)
-            text = dec.decode(self.raw_head(n_bytes), final=False)
+            raw = self.raw_head(n_bytes)
+            if self.encoding == MIXED:
+                cut = raw.rfind(b"\n") + 1 or raw.rfind(b"\r") + 1 or len(raw)
+                text = decode_mixed(raw[:cut])
+            else:
+                enc, errors = codec_of(self.encoding)
+                dec = codecs.getincrementaldecoder(enc)(errors="replace" if errors == "strict" else errors)
+                text = dec.decode(raw, final=False)
             if n_bytes != HEAD_BYTES:
                 return text
             self._head_text = text
@@ -319,6 +356,8 @@ class Source:
         """The whole input decoded. Falls back from UTF-8 to GB18030 (or to UTF-8 with GB18030
         stretches, :func:`decode_fallback`) and records it."""
         data = self.read_bytes()
+        if self.encoding == MIXED:
+            return decode_mixed(data)
         enc, errors = codec_of(self.encoding)
         try:
             return data.decode(enc, errors)
@@ -339,10 +378,30 @@ class Source:
         """
         enc, errors = codec_of(self.encoding)
         dec = codecs.getincrementaldecoder(enc)(errors=errors)
+        # A MIXED file is decoded a line at a time, so its blocks end at a line break
+        # (carrying the rest over to the next block).
+        mixed = self.encoding == MIXED
+        pending: list[bytes] = []
         with self.open_binary() as fh:
             while True:
                 chunk = fh.read(block_bytes)
                 final = not chunk
+                if mixed:
+                    if final:
+                        whole, pending = b"".join(pending), []
+                    else:
+                        cut = chunk.rfind(b"\n") + 1 or chunk.rfind(b"\r") + 1
+                        if not cut:
+                            pending.append(chunk)
+                            continue
+                        whole = b"".join([*pending, chunk[:cut]])
+                        pending = [chunk[cut:]] if cut < len(chunk) else []
+                    text = decode_mixed(whole)
+                    if text:
+                        yield text
+                    if final:
+                        return
+                    continue
                 try:
                     text = dec.decode(chunk, final=final)
                 except UnicodeDecodeError:

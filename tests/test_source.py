@@ -45,3 +45,20 @@ def test_checks_and_size_limit(tmp_path):
     stray = tmp_path / "stray.txt"
     stray.write_bytes(b"hello\x00world\n" + b"text\n" * 100)
     assert Source.open(stray).encoding == "utf-8"  # one stray NUL is not a binary file
+
+
+def test_mixed_file_read_in_any_block_size_loses_no_character(tmp_path):
+    # A UTF-8 export with one line pasted in from a GB18030 one: wherever a block ends, even
+    # inside a GB18030 character, the text comes back whole.
+    utf8 = "2024-01-01 10:00:00 小明(10001)\r\n大家好，今天读第三章。\r\n\r\n".encode()
+    gb = "2024-01-01 10:01:00 小红(10002)\r\n好的收到，晚上见\r\n\r\n".encode("gb18030")
+    data = utf8 * 3 + gb + utf8
+    expected = "2024-01-01 10:00:00 小明(10001)\r\n大家好，今天读第三章。\r\n\r\n" * 3 \
+        + "2024-01-01 10:01:00 小红(10002)\r\n好的收到，晚上见\r\n\r\n" \
+        + "2024-01-01 10:00:00 小明(10001)\r\n大家好，今天读第三章。\r\n\r\n"
+    path = tmp_path / "mixed.txt"
+    path.write_bytes(data)
+    for block in range(1, len(data) + 2):
+        source = Source.open(path)
+        assert source.encoding == "utf-8 (some lines gb18030)"
+        assert "".join(source.iter_text(block)) == expected, block

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.schema import Chat, validate
-from analysis.source import codec_of, split_lines
+from analysis.source import MIXED, codec_of, decode_mixed, split_lines
 
 _QQ_TITLE = "消息记录（此消息记录为文本格式，不支持重新导入）"
 METADATA: dict[str, re.Pattern[str]] = {
@@ -62,6 +62,8 @@ line, its end opens the next)."""
 
 def decode_like(data: bytes, encoding: str) -> str:
     """``data`` decoded the way a parser reported it did (``chat.encoding``)."""
+    if encoding == MIXED:
+        return decode_mixed(data)
     enc, errors = codec_of(encoding or "utf-8")
     text = data.decode(enc, errors="replace" if errors == "strict" else errors)
     return text
