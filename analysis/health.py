@@ -61,13 +61,33 @@ def _band(score: float) -> str:
     return "good" if score >= 70 else "fair" if score >= 40 else "poor"
 
 
-def _share(name: str, value: float | None, good: float, bad: float, weight: float, what: str) -> Component:
+_WHAT_ZH = {
+    "weekly speakers / members": "周发言人数 / 成员数",
+    "messages written by the top 10% of speakers": "前 10% 发言者所写消息占比",
+    "messages flagged as spam or flooding": "判为广告或刷屏的消息占比",
+    "substantive messages on the group's theme": "与群主题相关的实质消息占比",
+    "newcomers who spoke within 7 days of joining": "入群 7 天内发言的新人占比",
+    "questions nobody answered": "无人回应的提问占比",
+}
+"""The measured figures' names in Chinese, for a report in zh."""
+_STAGES_ZH = {"growing": "增长", "stable": "平稳", "new": "新建", "declining": "衰退", "dead": "沉寂"}
+
+
+def _share(name: str, value: float | None, good: float, bad: float, weight: float, what: str,
+           lang: str = "en") -> Component:
+    zh = lang == "zh"
+    label = _WHAT_ZH.get(what, what) if zh else what
     if value is None:
-        return Component(name, None, "n/a", None, weight, f"{what}: not measurable in this window")
+        return Component(name, None, "n/a", None, weight,
+                         f"{label}：本时段无法计算" if zh else f"{what}: not measurable in this window")
     score = linear_score(value, good, bad)
-    direction = "at least" if good > bad else "at most"
-    return Component(name, value, _band(score), score, weight,
-                     f"{what} {percent(value)} (good: {direction} {percent(good)}; poor: {percent(bad)})")
+    if zh:
+        direction = "至少" if good > bad else "至多"
+        evidence = f"{label} {percent(value)}（良好：{direction} {percent(good)}；较差：{percent(bad)}）"
+    else:
+        direction = "at least" if good > bad else "at most"
+        evidence = f"{what} {percent(value)} (good: {direction} {percent(good)}; poor: {percent(bad)})"
+    return Component(name, value, _band(score), score, weight, evidence)
 
 
 def percent(value: float) -> str:
@@ -87,6 +107,7 @@ def score_health(
     unanswered_share: float | None,
     config: HealthConfig | None = None,
     spam_notes: tuple[str, ...] = (),
+    lang: str = "en",
 ) -> Health:
     """Combine the raw figures into the health score.
 
@@ -101,26 +122,27 @@ def score_health(
         config: thresholds and weights.
         spam_notes: further spam-pressure signals (flooding, link share) added to the spam
             component's evidence; they do not change its sub-score.
+        lang: the language of the evidence sentences (en or zh); the figures are the same.
     """
     c = config or HealthConfig()
     parts = [
         _share("participation", participation, c.participation_good, c.participation_poor,
-               c.weight_participation, "weekly speakers / members"),
-        _stage(stage, c.weight_trend),
+               c.weight_participation, "weekly speakers / members", lang),
+        _stage(stage, c.weight_trend, lang),
         _share("concentration", top10_share, c.top10_share_good, c.top10_share_poor,
-               c.weight_concentration, "messages written by the top 10% of speakers"),
+               c.weight_concentration, "messages written by the top 10% of speakers", lang),
         _share("spam", spam_ratio, c.spam_ratio_good, c.spam_ratio_poor, c.weight_spam,
-               "messages flagged as spam or flooding"),
+               "messages flagged as spam or flooding", lang),
         _share("on_topic", on_topic_ratio, c.on_topic_good, c.on_topic_poor, c.weight_on_topic,
-               "substantive messages on the group's theme"),
+               "substantive messages on the group's theme", lang),
         _share("newcomers", newcomer_activation, c.newcomers_good, c.newcomers_poor,
-               c.weight_newcomers, "newcomers who spoke within 7 days of joining"),
+               c.weight_newcomers, "newcomers who spoke within 7 days of joining", lang),
         _share("responsiveness", unanswered_share, c.unanswered_good, c.unanswered_poor,
-               c.weight_responsiveness, "questions nobody answered"),
+               c.weight_responsiveness, "questions nobody answered", lang),
     ]
     if spam_notes:
         spam = parts[3]
-        parts[3] = replace(spam, evidence="; ".join((spam.evidence, *spam_notes)))
+        parts[3] = replace(spam, evidence=("；" if lang == "zh" else "; ").join((spam.evidence, *spam_notes)))
     applicable = [p for p in parts if p.score is not None and p.weight > 0]
     total = sum(p.weight for p in applicable)
     score = round(sum(p.score * p.weight for p in applicable) / total, 1) if total else 0.0
@@ -128,9 +150,13 @@ def score_health(
     return Health(score=score, band=band, components=tuple(parts))
 
 
-def _stage(stage: str | None, weight: float) -> Component:
+def _stage(stage: str | None, weight: float, lang: str = "en") -> Component:
+    zh = lang == "zh"
     if stage is None or stage not in STAGE_SCORES:
-        return Component("trend", stage, "n/a", None, weight, "lifecycle stage: not known")
+        return Component("trend", stage, "n/a", None, weight, "生命周期阶段：未知" if zh else "lifecycle stage: not known")
     score = STAGE_SCORES[stage]
-    return Component("trend", stage, _band(score), score, weight,
-                     f"lifecycle stage {stage} (growing 100, stable 80, new 70, declining 35, dead 0)")
+    scale = ", ".join(f"{s} {v:g}" for s, v in STAGE_SCORES.items())
+    if zh:
+        scale_zh = "、".join(f"{_STAGES_ZH[s]} {v:g}" for s, v in STAGE_SCORES.items())
+        return Component("trend", stage, _band(score), score, weight, f"生命周期阶段：{_STAGES_ZH[stage]}（{scale_zh}）")
+    return Component("trend", stage, _band(score), score, weight, f"lifecycle stage {stage} ({scale})")

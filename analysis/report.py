@@ -149,14 +149,19 @@ def audit(
     topics = analyze_topics(chat, window=window, config=config, theme=theme, cache_dir=topics_cache, jobs=jobs)
     spam_messages = int((spam.messages["verdict"] == "spam").sum()) if len(spam.messages) else 0
     per_day, links = pressure(clipped)
+    language = lang if lang in LANGS else (config.general.lang if config.general.lang in LANGS else detect_language(chat))
+    zh = language == "zh"
     notes = []
+    flood_line, link_line = config.health.flooding_per_person_day, config.health.link_share_risk
     if _finite(per_day) is not None:
-        flag = "above" if per_day > config.health.flooding_per_person_day else "within"
-        notes.append(f"{per_day:.1f} messages per speaker per day ({flag} the {config.health.flooding_per_person_day:g} "
-                     "that suggests flooding)")
+        above = per_day > flood_line
+        notes.append(f"人均每天 {per_day:.1f} 条消息（{'高于' if above else '未超过'}提示刷屏的 {flood_line:g} 条）" if zh else
+                     f"{per_day:.1f} messages per speaker per day ({'above' if above else 'within'} the "
+                     f"{flood_line:g} that suggests flooding)")
     if _finite(links) is not None:
-        flag = "above" if links > config.health.link_share_risk else "below"
-        notes.append(f"links in {percent(links)} of messages ({flag} the {percent(config.health.link_share_risk)} "
+        above = links > link_line
+        notes.append(f"{percent(links)} 的消息带链接（{'高于' if above else '低于'} {percent(link_line)} 的广告风险线）" if zh else
+                     f"links in {percent(links)} of messages ({'above' if above else 'below'} the {percent(link_line)} "
                      "ad-risk line)")
     health = score_health(
         participation=_finite(activity.participation_weekly),
@@ -168,8 +173,8 @@ def audit(
         unanswered_share=_finite(activity.unanswered_share) if activity.questions >= 3 else None,
         config=config.health,
         spam_notes=tuple(notes),
+        lang=language,
     )
-    language = lang if lang in LANGS else (config.general.lang if config.general.lang in LANGS else detect_language(chat))
     report = AuditReport(
         group=chat.group, platform=chat.platform, format=chat.format, source=chat.source,
         encoding=chat.encoding, records=len(chat.messages), unparsed=chat.unparsed_count,

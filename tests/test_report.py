@@ -52,6 +52,18 @@ def test_score_is_weighted_mean_of_applicable_components():
         round((0 * 20 + 100 * 15) / 35, 1)
 
 
+def test_evidence_is_written_in_the_report_language():
+    figures = dict(participation=0.10, stage="stable", top10_share=0.3, spam_ratio=None, on_topic_ratio=0.4,
+                   newcomer_activation=None, unanswered_share=0.5)
+    en = {c.name: c.evidence for c in score_health(**figures).components}
+    zh = {c.name: c.evidence for c in score_health(**figures, lang="zh").components}
+    assert en["participation"] == "weekly speakers / members 10% (good: at least 15%; poor: 5%)"
+    assert zh["participation"] == "周发言人数 / 成员数 10%（良好：至少 15%；较差：5%）"
+    assert zh["trend"].startswith("生命周期阶段：平稳") and zh["spam"].endswith("本时段无法计算")
+    for name, text in zh.items():
+        assert not any("a" <= ch <= "z" for ch in text), (name, text)
+
+
 def test_detect_language():
     zh = _chat([("2024-01-01 10:00", "1", "大家好，今天读什么书")] * 3)
     en = _chat([("2024-01-01 10:00", "1", "hello everyone, what are we reading")] * 3)
