@@ -96,7 +96,7 @@ def test_writer_round_trip_recovers_every_message(fmt, tmp_path, data):
 
     if path.is_file():
         assert detect_format(Source.open(path)).name == fmt
-    assert read_chats(path)[0].format == fmt, "detection names the format"
+    assert read_chats(path, options=ParseOptions(**rendered.options))[0].format == fmt, "detection names the format"
     chats = read_chats(path, fmt, options=ParseOptions(**rendered.options))
     assert len(chats) == 1
     chat = chats[0]
@@ -163,6 +163,10 @@ def test_damaged_writer_output_accounts_for_every_line(fmt, tmp_path, data):
     rendered = writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed")))
     damaged = apply(rendered.text.encode("utf-8"), data.draw(MUTATIONS, label="mutations"))
     check_damaged(write_rendered(tmp_path, rendered, damaged), damaged, fmt)
+
+
+def test_every_parser_has_a_writer():
+    assert sorted(WRITERS) == sorted(FORMAT_NAMES)
 
 
 def test_every_parser_has_seeds():

@@ -104,10 +104,10 @@ _PAT = re.compile(r'^"\$\{[^}]+\}" ?拍了拍|^"[^"\n]+" ?拍了拍 ?"[^"\n]+"')
 
 _TIME = r"(?:(?:(?P<y>\d{4})-)?(?P<mo>\d{2})-(?P<d>\d{2}) )?(?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
 _HEADER = re.compile(
-    r"^(?P<who>[^\s>][^\r\n]*?) (?:\[(?P<talker>[^\]\r\n]*)\] )?" + _TIME + r"$"
+    r"^(?P<who>(?!> )\S[^\r\n]*?) (?:\[(?P<talker>[^\]\r\n]*)\] )?" + _TIME + r"$"
 )
 _HEADER_IN_TEXT = re.compile(
-    r"\n\n(?P<who>[^\s>][^\n]*?) (?:\[(?P<talker>[^\]\n]*)\] )?" + _TIME + r"(?=\n|\Z)"
+    r"\n\n(?P<who>(?!> )\S[^\n]*?) (?:\[(?P<talker>[^\]\n]*)\] )?" + _TIME + r"(?=\n|\Z)"
 )
 _DATE_FIRST = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 _NAME_ID = re.compile(r"^(?P<name>.*)\((?P<id>[^()\r\n]+)\)$")
@@ -139,7 +139,10 @@ def sniff_txt(source: Source) -> bool:
     if not lines or not _is_header(lines[0]):
         return False
     hits = sum(1 for i in range(1, len(lines) - 1) if lines[i - 1] == "" and _is_header(lines[i]))
-    return hits >= 1 or len([x for x in lines if x.strip()]) <= 3
+    # A single record: a few lines, or (any length) ended by the blank line chatlog writes
+    # after every record.
+    single = len([x for x in lines if x.strip()]) <= 3 or (len(lines) >= 3 and lines[-1] == lines[-2] == "")
+    return hits >= 1 or single
 
 
 def _is_header(line: str) -> bool:

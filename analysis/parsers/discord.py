@@ -17,7 +17,8 @@ leave (removed by the author, or left by themselves), ``GuildMemberJoin`` -> joi
 a trailing ``;``. Read with the ``csv`` module; ``line`` = the physical line where the row
 starts, ``msg_id`` = ``L<line>`` (the CSV has no message id). ``Date`` is ISO-8601 with an
 offset (v2.42.3+, converted to ``--tz``) or, in older files, the exporting computer's short
-local date and time (``1/17/2023 7:33 PM``): kept as wall-clock time, read month-first (the
+local date and time (``1/17/2023 7:33 PM``, or the old default ``--dateformat``
+``17-Jan-23 07:33 PM``): kept as wall-clock time, read month-first (the
 en-US default) unless the values prove day-first or ``--dayfirst`` says so, with a warning.
 System messages appear as DCE's fallback texts (``Joined the server.``, ``Added X to the
 group.``...) and get the kinds above; the member named in ``Added X``/``Removed X`` is mapped
@@ -103,6 +104,9 @@ _LOCALE_DATE = re.compile(
     r"\s*(?P<ap2>[AaPp]\.?\s?[Mm]\.?)?\s*$"
 )
 _PM = frozenset({"pm", "p.m.", "p.m", "下午", "午後"})
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_NAMED_MONTH = re.compile(r"^\s*(?P<d>\d{1,2})-(?P<m>[A-Za-z]{3})-(?P<y>\d{2}|\d{4})(?=\s)")
+"""DCE's old default ``--dateformat`` ``dd-MMM-yy hh:mm tt`` (invariant culture): ``17-Jan-23 07:33 PM``."""
 _ISO = re.compile(r"^\s*\d{4}-\d{2}-\d{2}T")
 
 
@@ -404,9 +408,22 @@ def _split_urls(field: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+def _named_month_to_ymd(text: str) -> str:
+    m = _NAMED_MONTH.match(text)
+    month = _MONTHS.index(m["m"].lower()) + 1 if m and m["m"].lower() in _MONTHS else 0
+    if not month:
+        return text
+    year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+    return f"{year:04d}-{month:02d}-{int(m['d']):02d}{text[m.end():]}"
+
+
 def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list[str]]:
     """Old locale dates (``1/17/2023 7:33 PM``) as naive wall-clock times, and the assumption made."""
-    parts = dates.astype(str).str.extract(_LOCALE_DATE)
+    dates = dates.astype(str)
+    named = dates.str.match(_NAMED_MONTH)
+    if named.any():  # 17-Jan-23 -> 2023-01-17 (year first: no date order to guess)
+        dates = dates.where(~named, dates[named].map(_named_month_to_ymd))
+    parts = dates.str.extract(_LOCALE_DATE)
     found = parts["a"].notna()
     out = pd.Series(pd.NaT, index=dates.index, dtype="datetime64[ns]")
     if not found.any():

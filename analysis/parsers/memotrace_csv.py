@@ -282,7 +282,10 @@ def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
     for i in np.flatnonzero(bad):
         unparsed.append(UnparsedLine(int(lines[i]), f"invalid 时间 {table['时间'].iat[i]!r}"))
 
-    texts = table["内容"].str.replace(r"\r\n|\r", "\n", regex=True).str.rstrip("\n")
+    texts = table["内容"].str.replace(r"\r\n|\r", "\n", regex=True)
+    # Rendered bodies (【分享链接】\n标题：…\n, transfers, cards) end with a line break the
+    # exporter adds; a text message (文本) is the member's own text, kept as typed.
+    texts = texts.where(table["类型"].str.strip() == "文本", texts.str.rstrip("\n"))
     kinds = table["类型"].map(TYPE_NAME_KINDS)
     kinds = kinds.where(kinds.notna(), body_kinds(texts))
     names = table["发送人"].str.strip()

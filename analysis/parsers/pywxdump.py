@@ -44,6 +44,7 @@ from analysis.parsers._common import (
     to_ns,
     to_wall_clock,
 )
+from analysis.parsers._json_stream import loads
 from analysis.schema import (
     ACTOR_ID,
     KIND,
@@ -161,6 +162,11 @@ def parse_json(source: Source, options: ParseOptions) -> list[Chat]:
     table = pd.DataFrame([r for _, r in good]) if good else pd.DataFrame(columns=list(NEW_COLUMNS))
     table["_line"] = [line for line, _ in good]
     old = "content" in table.columns and "msg" not in table.columns
+    if old:
+        # The early-2024 JSON keeps ``content`` as an object {src, msg}, where its CSV has that
+        # object's JSON text: give both the same form.
+        table["content"] = [json.dumps(c, ensure_ascii=False) if isinstance(c, dict) else c
+                            for c in table["content"]]
     for col in NEW_COLUMNS:
         if col not in table.columns and not (old and col in ("msg", "src")):
             table[col] = None
@@ -286,7 +292,7 @@ def _split_content(content: pd.Series) -> tuple[pd.Series, int]:
     msgs, bad = [], 0
     for cell in content.tolist():
         try:
-            obj = json.loads(cell) if cell else {}
+            obj = loads(cell)[0] if cell else {}
         except json.JSONDecodeError:
             obj = None
         if isinstance(obj, dict):
@@ -327,7 +333,7 @@ def _load_users(source: Source) -> dict[str, Any] | None:
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = loads(path.read_text(encoding="utf-8-sig"))[0]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     if isinstance(data, list):

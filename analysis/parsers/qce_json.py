@@ -66,7 +66,7 @@ from analysis.schema import (
     Chat,
     UnparsedLine,
 )
-from analysis.source import Source
+from analysis.source import EncodingRetry, Source
 
 # -- detection ------------------------------------------------------------------------
 
@@ -293,10 +293,17 @@ def parse_jsonl(source: Source, options: ParseOptions) -> list[Chat]:
             stream.skip()
     chunked = info.get("chunked") if isinstance(info.get("chunked"), dict) else {}
     folder = manifest_path.parent if manifest_path.name else Path(".")
-    offset = 0
-    for path, label in _chunk_paths(chunked, folder, manifest.name):
-        chunk = Source.open(path)
-        offset += _read_chunk(chunk, rows, unparsed, offset=offset, label=label)
+    chunks = [(Source.open(path), label) for path, label in _chunk_paths(chunked, folder, manifest.name)]
+    while True:
+        try:
+            offset = 0
+            for chunk, label in chunks:
+                offset += _read_chunk(chunk, rows, unparsed, offset=offset, label=label)
+            break
+        except EncodingRetry:
+            # A chunk is not UTF-8: its Source now holds the fallback encoding (each retry
+            # moves one chunk on: UTF-8, GB18030, then invalid bytes replaced). Start again.
+            rows, unparsed = Columns(_ROW_SCHEMA), []
     chat = _chat(rows, info, options, unparsed)
     chat.lines_total = offset
     return [chat]

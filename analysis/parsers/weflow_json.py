@@ -47,7 +47,6 @@ from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
     Columns,
     as_num,
-    as_str,
     assemble,
     blank_to_null,
     first_present,
@@ -56,6 +55,7 @@ from analysis.parsers._jsonchat import (
     seconds_to_utc,
     zone,
 )
+from analysis.parsers._jsonchat import as_str as _as_str
 from analysis.parsers._jsonl import iter_jsonl, iter_lines
 from analysis.parsers._wechat import body_kinds
 from analysis.schema import (
@@ -72,10 +72,33 @@ from analysis.schema import (
 )
 from analysis.source import Source
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """``text`` with lone surrogates as U+FFFD. JSON can escape half an emoji (``"\\ud83d"``,
+    which JavaScript's ``JSON.stringify`` writes for a cut one); Arrow cannot hold it."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _LONE_SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def as_str(value: Any) -> str | None:
+    """:func:`analysis.parsers._jsonchat.as_str`, cleaned of lone surrogates (:func:`_clean`)."""
+    text = _as_str(value)
+    return None if text is None else _clean(text)
+
+
 # -- detection ------------------------------------------------------------------------
 
 _FIRST_KEY = re.compile(r'^\ufeff?\s*\{\s*"(?P<key>[^"\\]{1,40})"\s*:\s*(?P<open>[{\["]?)')
-_ECHO_SESSION = re.compile(r'^\ufeff?\s*\{\s*"session"\s*:\s*\{[^{}]*?"wxid"\s*:')
+_ECHO_SESSION = re.compile(r'^\ufeff?\s*\{\s*"session"\s*:\s*\{[^{}]*?"(?:wxid|username)"\s*:')
+"""EchoTrace's session names the chat by ``wxid``; its earliest version (echotrace@09a7969e) by
+``username``."""
 _JSONL_HEADER = re.compile(r'"_type"\s*:\s*"header"')
 _CHATLAB_KEY = re.compile(r'"chatlab"\s*:\s*\{')
 
@@ -99,7 +122,8 @@ def sniff_weflow(source: Source) -> bool:
 
 
 def sniff_echotrace(source: Source) -> bool:
-    """EchoTrace JSON: the first key is ``"session": {`` holding a ``wxid``."""
+    """EchoTrace JSON: the first key is ``"session": {`` holding a ``wxid`` (or, in the earliest
+    version, a ``username``)."""
     return bool(_ECHO_SESSION.match(source.head()))
 
 
@@ -174,14 +198,14 @@ def parse_weflow(source: Source, options: ParseOptions) -> list[Chat]:
                 listed = [m for m in value if isinstance(m, dict)]
                 roster = _roster([(m.get("wxid"), m.get("groupNickname") or m.get("displayName"), None)
                                   for m in listed])
-                known = [(m.get(k), m.get("wxid")) for m in listed
+                known = [(as_str(m.get(k)), as_str(m.get("wxid"))) for m in listed
                          for k in ("displayName", "nickname", "groupNickname", "remark") if m.get(k)]
         else:
             stream.skip()
     lines_total = _finish_stream(stream, unparsed)
     cols = rows.arrays()
-    group = str(session.get("displayName") or session.get("remark") or session.get("nickname")
-                or session.get("wxid") or "")
+    group = _clean(str(session.get("displayName") or session.get("remark") or session.get("nickname")
+                       or session.get("wxid") or ""))
     types = cols["type"]
     texts = normalise_text(cols["content"])
     kinds = kinds_by_code(types, WEFLOW_KINDS, texts, _wechat_body_kinds)
@@ -315,8 +339,8 @@ def _member(value: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
     roles = value.get("roles") or []
     ids = {r.get("id") for r in roles if isinstance(r, dict)}
     role = "owner" if "owner" in ids else "admin" if "admin" in ids else None
-    return (value.get("platformId"), value.get("groupNickname") or value.get("accountName"), role,
-            value.get("accountName"))
+    return (as_str(value.get("platformId")), as_str(value.get("groupNickname") or value.get("accountName")), role,
+            as_str(value.get("accountName")))
 
 
 def _known(members: list[tuple[Any, Any, Any, Any]]) -> list[tuple[Any, Any]]:
@@ -466,7 +490,7 @@ def _chatlab_chat(cols: dict[str, Any], meta: dict[str, Any],
          REPLY_TO: blank_to_null(cols["reply_to"]), LINE: cols["line"]},
         utc=seconds_to_utc(cols["ts"]), tz=tz,
         notice=notice.to_numpy(zero_copy_only=False),
-        self_id=as_str(meta.get("ownerId")), group=str(meta.get("name") or ""),
+        self_id=as_str(meta.get("ownerId")), group=_clean(str(meta.get("name") or "")),
         platform=platform, unparsed=unparsed, warnings=warnings,
         roster=_roster([m[:3] for m in members]), aliases=account, known=_known(members))
     return chat

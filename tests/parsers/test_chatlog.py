@@ -199,3 +199,26 @@ def test_csv_with_message_id_column_and_a_broken_row(tmp_path):
     assert chat.messages["line"].tolist() == [2, 5]
     assert chat.messages["kind"].tolist() == ["text", "sticker"]
     assert [u.line for u in chat.unparsed] == [4]
+
+
+def test_text_with_one_long_message_is_detected(tmp_path):
+    # Found by the round-trip writer: a query answering a single message of several lines
+    # has no second header to sniff, but ends with the blank line chatlog writes after it.
+    path = tmp_path / "one.txt"
+    path.write_text("林小雨(wxid_demo_a) 2025-03-01 09:00:00\n第一行\n第二行\n第三行\n\n", encoding="utf-8")
+    assert detect_name(path) == "chatlog-txt"
+    assert read_log(path).messages["text"].tolist() == ["第一行\n第二行\n第三行"]
+
+
+def test_text_name_starting_with_a_bracket_is_a_header(tmp_path):
+    # Found by the round-trip writer: a nickname like ">_<" opens a header; only "> " (a
+    # quote line of a reply) does not.
+    path = tmp_path / "gt.txt"
+    path.write_text(">_<(wxid_demo_a) 2025-03-01 09:00:00\n早\n\n"
+                    "阿乙(wxid_demo_b) 2025-03-01 09:01:00\n> 阿甲(wxid_demo_a) 03-01 09:00:00\n> 早\n好\n\n",
+                    encoding="utf-8")
+    assert detect_name(path) == "chatlog-txt"
+    chat = read_log(path)
+    assert chat.unparsed == []
+    assert chat.messages["sender"].tolist() == [">_<", "阿乙"]
+    assert chat.messages["line"].tolist() == [1, 4]

@@ -134,6 +134,19 @@ def test_old_csv_day_first_is_inferred_when_provable(tmp_path):
     assert not any("month-first" in w for w in chat.warnings)
 
 
+def test_old_csv_default_date_format_with_month_names(tmp_path):
+    # DCE's old default --dateformat "dd-MMM-yy hh:mm tt" (invariant culture) used to leave
+    # every row unparsed ("unreadable date").
+    path = tmp_path / "x.csv"
+    path.write_text('AuthorID;Author;Date;Content;Attachments;Reactions;\r\n'
+                    '"1";"a#0001";"03-Apr-20 01:05 PM";"hi";"";"";\r\n'
+                    '"2";"b#0002";"17-Jan-21 12:30 AM";"yo";"";"";\r\n', encoding="utf-8")
+    chat = read_log(path)
+    assert chat.unparsed == []
+    assert list(chat.messages["timestamp"]) == [pd.Timestamp("2020-04-03 13:05"), pd.Timestamp("2021-01-17 00:30")]
+    assert not any("month-first" in w for w in chat.warnings)  # a month name leaves nothing to guess
+
+
 def test_csv_events_bad_rows_and_group_name(tmp_path):
     path = tmp_path / "Guild - Chat - lobby [123].csv"
     path.write_text(HEADER

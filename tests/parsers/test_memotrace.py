@@ -317,3 +317,13 @@ def test_v2_csv_reads_spreadsheet_damaged_times(tmp_path):
     assert chat.messages["timestamp"].tolist() == [pd.Timestamp("2025-03-01 09:05:00")]
     assert [u.line for u in chat.unparsed] == [3]
     assert any("leniently" in w for w in chat.warnings)
+
+
+def test_v2_csv_text_keeps_its_trailing_line_break(tmp_path):
+    # Found by the round-trip writer: only the exporter's own renderings end with a line
+    # break it adds; a 文本 row is the member's text as typed (as the v1 CSV keeps it).
+    body = ("消息ID,类型,发送人,时间,内容,备注,昵称,更多信息\r\n"
+            '1,文本,小林,2025-01-01 10:00:00,"第一行\n第二行\n",林晓,林晓,more\r\n'
+            '2,转账,小林,2025-01-01 10:01:00,"【发起转账】:￥30.00\n备注: 场地费\n",林晓,林晓,more\r\n')
+    chat = read_log(_write(tmp_path, body, "t.csv", encoding="utf-8-sig"))
+    assert chat.messages["text"].tolist() == ["第一行\n第二行\n", "【发起转账】:￥30.00\n备注: 场地费"]

@@ -177,6 +177,23 @@ def test_json_records_carry_lines_and_bad_json_names_its_line(tmp_path):
     assert err.value.line is not None
 
 
+def test_old_json_keeps_content_as_an_object(tmp_path):
+    # Found by the round-trip writer: early-2024 PyWxDump (ParsingMSG.msg_detail + json.dump)
+    # writes "content" as an object, not as the JSON text its CSV holds.
+    records = [{"MsgSvrID": "101", "type_name": "文本", "is_sender": 0, "talker": "wxid_demo_bob",
+                "room_name": "12345678@chatroom", "content": {"src": "", "msg": "早\n上好"},
+                "CreateTime": "2024-05-01 10:00:00", "id": 1},
+               {"MsgSvrID": "102", "type_name": "文本", "is_sender": 1, "talker": "我",
+                "room_name": "12345678@chatroom", "content": {"src": "", "msg": "[图片]"},
+                "CreateTime": "2024-05-01 10:01:00", "id": 2}]
+    path = tmp_path / "12345678@chatroom_0_3.json"
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=4), encoding="utf-8")
+    chat = read_log(path)
+    assert chat.unparsed == []
+    assert chat.messages["text"].tolist() == ["早\n上好", "[图片]"]
+    assert not any("not JSON" in w for w in chat.warnings)
+
+
 def test_public_weclone_sample_parses_completely(shared_dir):
     path = shared_dir / "samples" / "wechat" / "test_0_730.csv"
     source = Source.open(path)

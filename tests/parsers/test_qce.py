@@ -189,6 +189,24 @@ def test_chunk_problems(tmp_path):
         read_log(folder / "manifest.json")
 
 
+def test_chunk_that_stops_being_utf8_past_its_head_is_read_with_the_fallback(tmp_path):
+    # Bytes that are not UTF-8 after the first 64 KiB of a later chunk (a line re-saved as
+    # GB18030, or damage) used to escape as EncodingRetry: each retry of the export opened
+    # the chunk afresh and guessed UTF-8 again.
+    folder = tmp_path / "export"
+    shutil.copytree(QCE / "chunked", folder)
+    chunk = folder / "chunks" / "c000002.jsonl"
+    lines = chunk.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["rawMessage"] = {"pad": "x" * 70_000}  # ignored by the reader; pushes the rest past the head
+    lines[0] = json.dumps(first, ensure_ascii=False)
+    chunk.write_bytes(("\n".join(lines[:-1]) + "\n").encode("utf-8") + (lines[-1] + "\n").encode("gb18030"))
+    chat = read_log(folder / "manifest.json")
+    assert chat.unparsed == [] and len(chat.messages) == 37
+    reference = read_log(QCE / "chunked" / "manifest.json").messages
+    assert chat.messages["text"].tolist() == reference["text"].tolist()
+
+
 def test_bare_chunk_file_reads_alone():
     chat = read_log(QCE / "chunked/chunks/c000002.jsonl")
     assert len(chat.messages) == 17 and chat.unparsed == []

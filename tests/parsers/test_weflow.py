@@ -275,6 +275,47 @@ def test_read_chats_sets_format_and_source():
     assert chats[0].lines_total == len((WECHAT / "echotrace.json").read_text(encoding="utf-8").splitlines())
 
 
+def test_earliest_echotrace_layout_is_detected(tmp_path):
+    # ycccccccy/echotrace@09a7969e named the chat session.username (not wxid) and wrote no
+    # senderDisplayName: detection missed it; senders are then named by their wxid.
+    doc = {"session": {"username": "1@chatroom", "displayName": "测试群", "type": "群聊",
+                       "lastTimestamp": 1710000060, "messageCount": 1},
+           "messages": [{"localId": 7, "createTime": 1710000060, "formattedTime": "2024-03-10 00:01:00",
+                         "type": "文本消息", "localType": 1, "content": "hi", "isSend": 0,
+                         "senderUsername": "wxid_a", "source": ""}],
+           "exportTime": "2025-01-01T10:20:30.000"}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert detect_format(Source.open(path)).name == "echotrace-json"
+    chat = read_log(path)
+    assert chat.unparsed == [] and chat.group == "测试群"
+    assert chat.messages.loc[0, ["msg_id", "sender_id", "sender", "text"]].tolist() == ["7", "wxid_a", "wxid_a", "hi"]
+
+
+def test_lone_surrogate_escapes_become_replacement_characters(tmp_path):
+    # JSON.stringify writes half an emoji as "\ud83d"; json decodes it to a lone surrogate,
+    # which Arrow cannot hold: the whole file failed (UnicodeEncodeError). Found by the
+    # chatlab-jsonl writer's damage test (a digit changed inside "\ud800\udc00").
+    half = "\\ud83d"
+    weflow = ('{"weflow": {"version": "2.1.0"}, "session": {"wxid": "1@chatroom", "displayName": "g' + half + '"},'
+              ' "messages": [{"localId": 1, "createTime": 1710000000, "type": "文本消息", "content": "x' + half + '",'
+              ' "isSend": 0, "senderUsername": "wxid_a", "senderDisplayName": "' + half + 'A"}]}')
+    chatlab = ('{"chatlab": {"version": "0.0.2"}, "meta": {"name": "g", "platform": "qq", "type": "group"},'
+               ' "members": [{"platformId": "1", "accountName": "' + half + '"}],'
+               ' "messages": [{"sender": "1", "accountName": "A' + half + '", "timestamp": 1710000000, "type": 0,'
+               ' "content": "x' + half + '"}]}')
+    jsonl = ('{"_type":"header","chatlab":{"version":"0.0.2"},"meta":{"name":"g","platform":"qq","type":"group"}}\n'
+             '{"_type":"message","sender":"1","accountName":"A","timestamp":1710000000,"type":0,"content":"x'
+             + half + '"}\n')
+    for name, text, sender in (("w.json", weflow, "\ufffdA"), ("c.json", chatlab, "A\ufffd"), ("c.jsonl", jsonl, "A")):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        chat = read_log(path)
+        assert chat.unparsed == []
+        assert chat.messages.loc[0, ["sender", "text"]].tolist() == [sender, "x\ufffd"], name
+    assert read_log(tmp_path / "w.json").group == "g\ufffd"
+
+
 def test_sniffers_reject_lookalikes(tmp_path):
     cases = {
         "plain.json": '{"messages": [{"text": "hi"}]}',
