@@ -127,7 +127,8 @@ def _in_order(frame: pd.DataFrame) -> bool:
     if not ties.any():
         return True
     lines = frame[LINE].to_numpy(dtype="float64", na_value=np.inf)
-    return bool((np.diff(lines)[ties] >= 0).all())
+    with np.errstate(invalid="ignore"):  # inf - inf (two rows without a line) is NaN: not in order
+        return bool((np.diff(lines)[ties] >= 0).all())
 
 
 def _line_ids(lines: Any) -> pd.Series:

@@ -355,6 +355,7 @@ class Source:
     def text(self) -> str:
         """The whole input decoded. Falls back from UTF-8 to GB18030 (or to UTF-8 with GB18030
         stretches, :func:`decode_fallback`) and records it."""
+        self._refuse_binary()
         data = self.read_bytes()
         if self.encoding == MIXED:
             return decode_mixed(data)
@@ -368,6 +369,12 @@ class Source:
             self.encoding = f"{enc} (invalid bytes replaced)"
             return data.decode(enc, errors="replace")
 
+    def _refuse_binary(self) -> None:
+        if self.encoding == "binary":
+            raise InputError("is a ZIP archive, not a text export", path=self.name,
+                             hint="unzip it and give the export file inside (WhatsApp and Slack zips are "
+                                  "read as they are: drop --log-format or pick whatsapp-txt / slack-export)")
+
     def iter_text(self, block_bytes: int = DEFAULT_BLOCK_BYTES) -> Iterator[str]:
         """Yield the decoded input in blocks of about ``block_bytes`` bytes.
 
@@ -376,6 +383,7 @@ class Source:
                 caller should start again: UTF-8 becomes GB18030, and GB18030 becomes
                 :data:`MIXED` (a block that is mostly UTF-8) or "invalid bytes replaced".
         """
+        self._refuse_binary()
         enc, errors = codec_of(self.encoding)
         dec = codecs.getincrementaldecoder(enc)(errors=errors)
         # A MIXED file is decoded a line at a time, so its blocks end at a line break

@@ -153,6 +153,10 @@ CASES: tuple[Case, ...] = (
     Case("truncated-slack-zip", _slack_zip_cut, 1, "zip"),
     Case("zip-without-a-chat", _write("photos.zip", _zip({"IMG-0001.jpg": b"\xff\xd8\xff" * 10})), 1,
          "not a chat export"),
+    Case("zip-forced-as-text", _write("chat.zip", _zip({"_chat.txt": _WA}), "--log-format", "qq-txt"), 1,
+         "ZIP archive"),
+    Case("lone-surrogate-escape", _write("half_emoji.json", _TG.replace("早".encode(), b"\\ud83d", 1)), 0,
+         "records", unparsed=0),
     Case("text-forced-as-json", _write("qq.txt", QQ.read_bytes(), "--log-format", "telegram-json"), 1, "qq.txt"),
     Case("missing-file", lambda folder: [str(folder / "nope.txt")], 1, "no such file"),
     Case("a-directory", _plain_folder, 1, "is a directory"),
@@ -280,4 +284,5 @@ def test_batch_over_the_whole_corpus_finishes(tmp_path):
     assert (rows["status"] == "ok").sum() >= 10
     errors = rows[rows["status"] == "error"]
     assert (errors["error"].str.len() > 0).all()
-    assert len(errors) >= sum(1 for c in CASES if c.exit == 1 and c.name not in ("a-directory", "unreadable-file")) - 1
+    # Batch is given only the path: the zip forced as text is read as the WhatsApp export it is.
+    assert len(errors) >= sum(1 for c in CASES if c.exit == 1 and c.name not in ("a-directory", "unreadable-file", "zip-forced-as-text")) - 1

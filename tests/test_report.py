@@ -53,8 +53,8 @@ def test_score_is_weighted_mean_of_applicable_components():
 
 
 def test_evidence_is_written_in_the_report_language():
-    figures = dict(participation=0.10, stage="stable", top10_share=0.3, spam_ratio=None, on_topic_ratio=0.4,
-                   newcomer_activation=None, unanswered_share=0.5)
+    figures = {"participation": 0.10, "stage": "stable", "top10_share": 0.3, "spam_ratio": None,
+               "on_topic_ratio": 0.4, "newcomer_activation": None, "unanswered_share": 0.5}
     en = {c.name: c.evidence for c in score_health(**figures).components}
     zh = {c.name: c.evidence for c in score_health(**figures, lang="zh").components}
     assert en["participation"] == "weekly speakers / members 10% (good: at least 15%; poor: 5%)"

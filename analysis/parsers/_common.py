@@ -187,10 +187,11 @@ def read_json_records(text: str, name: str) -> list[tuple[int, object]]:
     import json
 
     from analysis.errors import ParseError
+    from analysis.parsers._json_stream import loads
 
     body = text.lstrip("\ufeff")
     try:
-        data = json.loads(body)
+        data = loads(body)[0]
     except json.JSONDecodeError as exc:
         raise ParseError(f"not valid JSON: {exc.msg}", path=name, line=exc.lineno,
                          hint="the export may be cut short; export it again") from None

@@ -11,7 +11,10 @@ Leniency (FORMATS.md §3): Telegram Desktop writes control characters as ``\\xNN
 is not valid JSON. The stream turns each such escape into the character it names
 (``\\u00NN``), any other invalid escape into a literal backslash, and counts them in
 :attr:`JsonStream.bad_escapes` so the parser can say so in ``Chat.warnings``. Raw control
-characters inside strings are accepted (``strict=False``).
+characters inside strings are accepted (``strict=False``). A ``\\uD83D`` escape without its
+pair (``JSON.stringify`` writes them; a cut file splits an escaped emoji) would decode to a
+lone surrogate that no text column can hold: it becomes U+FFFD (:func:`without_lone_surrogates`)
+and is counted in :attr:`JsonStream.bad_escapes` too.
 
 Line numbers: :meth:`JsonStream.items` reports the 1-based line where each element starts,
 counted by ``\\n`` (LF and CRLF files; a file using lone CR as its only line break
@@ -21,13 +24,52 @@ would count as one line; no JSON exporter writes that).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.errors import OptionError, ParseError
 
 _WS = " \t\r\n\ufeff"
 _HEX = set("0123456789abcdefABCDEF")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value: Any) -> tuple[Any, int]:
+    """``value`` (decoded JSON) with every lone surrogate in its strings (keys too) replaced by
+    U+FFFD, and how many strings changed. A valid pair was already joined by the decoder."""
+    if isinstance(value, str):
+        fixed = _LONE_SURROGATE.sub("\ufffd", value)
+        return fixed, int(fixed is not value and fixed != value)
+    if isinstance(value, list):
+        count = 0
+        out = []
+        for item in value:
+            item, k = without_lone_surrogates(item)
+            out.append(item)
+            count += k
+        return (out, count) if count else (value, 0)
+    if isinstance(value, dict):
+        count = 0
+        pairs = []
+        for key, item in value.items():
+            key, k1 = without_lone_surrogates(key)
+            item, k2 = without_lone_surrogates(item)
+            pairs.append((key, item))
+            count += k1 + k2
+        return (dict(pairs), count) if count else (value, 0)
+    return value, 0
+
+
+def loads(text: str, **kwargs: Any) -> tuple[Any, int]:
+    """``json.loads`` with lone surrogates replaced (:func:`without_lone_surrogates`); returns
+    the value and how many strings were repaired."""
+    value = json.loads(text, **kwargs)
+    if _SURROGATE_ESCAPE.search(text):
+        return without_lone_surrogates(value)
+    return value, 0
 
 
 class JsonStream:
@@ -116,6 +158,9 @@ class JsonStream:
                 raise self._error(exc.msg) from None
             if end >= len(self._buf) and self._more():
                 continue  # a number (or literal) might go on in the next block
+            if _SURROGATE_ESCAPE.search(self._buf, self._pos, end):
+                obj, repaired = without_lone_surrogates(obj)
+                self.bad_escapes += repaired
             self._pos = end
             return obj
 

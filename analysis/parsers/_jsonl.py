@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from analysis.parsers._json_stream import loads
 from analysis.source import LINE_BREAK
 
 
@@ -42,12 +43,11 @@ def iter_jsonl(blocks: Iterable[str]) -> Iterator[tuple[int, Any, str | None]]:
     holds the line as it stands (for ``Chat.unparsed``), else ``raw`` is None. Lines starting
     with ``#`` (comments, which ChatLab JSONL allows) are skipped like blank lines.
     """
-    loads = json.loads
     for line, text in iter_lines(blocks):
         stripped = text.strip().lstrip("\ufeff")
         if not stripped or stripped.startswith("#"):
             continue
         try:
-            yield line, loads(stripped), None
+            yield line, loads(stripped)[0], None
         except json.JSONDecodeError:
             yield line, None, text

@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.errors import OptionError, ParseError
 from analysis.parsers import LogFormat, ParseOptions
 from analysis.parsers._common import kinds_from_bodies, ns_series
+from analysis.parsers._json_stream import loads
 from analysis.schema import (
     ACTOR_ID,
     KIND,
@@ -149,7 +150,7 @@ def parse_jsonl(source: Source, options: ParseOptions) -> list[Chat]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = loads(raw)[0]
         except json.JSONDecodeError:
             unparsed.append(UnparsedLine(number, raw))
             continue

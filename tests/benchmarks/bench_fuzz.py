@@ -15,7 +15,8 @@ accounted for. Example ``i`` of format ``f`` uses ``random.Random(f"{FUZZ_SEED}:
 so a failure printed with its index and mutations replays exactly.
 
 Environment: ``FUZZ_EXAMPLES`` (default 1000 per parser), ``FUZZ_FORMATS`` (comma-separated
-names, default all), ``FUZZ_SEED`` (default 0), ``FUZZ_DETECT_EVERY`` (default 10).
+names, default all), ``FUZZ_SEED`` (default 0), ``FUZZ_DETECT_EVERY`` (default 10),
+``FUZZ_PROGRESS`` (print a progress line every N examples; default 0, none).
 Figures printed per parser: examples, seconds, examples per second, how many gave Chats and
 how many a typed error, and failures.
 """
@@ -41,6 +42,7 @@ def test_fuzz_every_parser(tmp_path):
     formats = [f for f in os.environ.get("FUZZ_FORMATS", "").split(",") if f] or list(FORMAT_NAMES)
     seed = os.environ.get("FUZZ_SEED", "0")
     detect_every = int(os.environ.get("FUZZ_DETECT_EVERY", "10"))
+    progress = int(os.environ.get("FUZZ_PROGRESS", "0"))
     path = tmp_path / "damaged.bin"
     failures: list[str] = []
     total = time.perf_counter()
@@ -64,6 +66,8 @@ def test_fuzz_every_parser(tmp_path):
                 typed += 1
             else:
                 chats += 1
+            if progress and (i + 1) % progress == 0:
+                print(f"  {fmt}: {i + 1:,} examples, {failed} failed, {time.perf_counter() - start:.0f} s", flush=True)
         seconds = time.perf_counter() - start
         print(f"{fmt:20s} {examples:9,d} {seconds:8.1f} {examples / seconds:7.1f} {chats:7,d} {typed:7,d} {failed:6d}",
               flush=True)
