@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 import re
+from datetime import date, datetime
 
 from hypothesis import strategies as st
 
@@ -137,6 +138,12 @@ def render(messages: list[Message], rng: random.Random) -> Rendered:
     talker = f"[{TALKER_NAME}({TALKER})] " if rng.random() < 0.3 else ""  # multi-talker query
     me = pick_self(messages, rng)
     nameless = pick_nameless(messages, rng)
+    # chatlog shortens the time to what the query leaves open: a one-day query shows times
+    # only, a query within one year month-day and time; the reader is then told the day
+    # (--date). Here the messages are moved into one day or one year to render those.
+    layout = rng.choice(["full", "full", "month-day", "time"])
+    messages = _squeeze(messages, layout)
+    stamp = {"full": "%Y-%m-%d %H:%M:%S", "month-day": "%m-%d %H:%M:%S", "time": "%H:%M:%S"}[layout]
     out: list[str] = []
     lines: list[int] = []
     expected: list[Message] = []
@@ -145,8 +152,27 @@ def render(messages: list[Message], rng: random.Random) -> Rendered:
         name = "" if m.sender_id in nameless else m.sender
         who = f"{name}({sid})" if name else sid
         lines.append(len(out) + 1)
-        out.append(f"{who} {talker}{m.timestamp:%Y-%m-%d %H:%M:%S}")
+        out.append(f"{who} {talker}{m.timestamp:{stamp}}")
         out.extend(m.text.split("\n"))
         out.append("")
         expected.append(Message(m.timestamp, name or sid, m.text, sid))
-    return Rendered(eol.join(out) + eol, lines, expected, filename="chatlog.txt")
+    options = {} if layout == "full" else {"date": _QUERY_DAY}
+    return Rendered(eol.join(out) + eol, lines, expected, options, filename="chatlog.txt")
+
+
+_QUERY_DAY = date(2025, 3, 1)
+
+
+def _squeeze(messages: list[Message], layout: str) -> list[Message]:
+    """The messages moved onto ``_QUERY_DAY`` (time layout) or into its year (month-day)."""
+    if layout == "full":
+        return messages
+    out = []
+    for m in messages:
+        ts = m.timestamp
+        if layout == "time":
+            ts = datetime.combine(_QUERY_DAY, ts.time())
+        else:
+            ts = ts.replace(year=_QUERY_DAY.year, day=min(ts.day, 28))
+        out.append(Message(ts, m.sender, m.text, m.sender_id, m.msg_id))
+    return out
