@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import io
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -295,6 +296,25 @@ def _counts(report: AuditReport) -> tuple[int, int, int]:
         return 0, 0, 0
     verdict = msgs["verdict"]
     return int((verdict == "spam").sum()), int((verdict == "suspect").sum()), len(msgs)
+
+
+_REASONS_ZH = (
+    (re.compile(r"(\d+) spam messages?: "), r"\1 条广告："),
+    (re.compile(r"one-off promotion by an established member \((\d+) clean messages\)"),
+     r"老成员的一次性推广（另有 \1 条正常消息）"),
+    (re.compile(r"(\w+): (\d+) promotion\(s\), never judged a spammer"), r"\1：\2 次推广，不判为广告号"),
+    (re.compile(r"(\d+) suspect message\(s\)"), r"\1 条可疑消息"),
+)
+"""The sentences of a member's spam ``reasons`` (analysis/spam/members.py) in Chinese; the
+check ids (``contact.wechat``, ``lexicon.job x2``) stay as they are, the README explains them."""
+
+
+def _member_reasons(reasons: Any, lang: str, limit: int) -> str:
+    text = _flat(reasons, limit)
+    if lang == "zh":
+        for pattern, replacement in _REASONS_ZH:
+            text = pattern.sub(replacement, text)
+    return text
 
 
 def _check_names(reasons: Any) -> str:
@@ -604,7 +624,7 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
                 f" · {L['suspects']}: {suspect_n:,} · {L['spammers']}: {len(spammers)}\n")
     for row in spammers.head(5).itertuples():
         lead = f"- {_flat(row.sender, 24)} ({int(row.spam_messages)}): "
-        wrapped = wrap(lead + _flat(row.reasons, 160), width - 2, "    ")
+        wrapped = wrap(lead + _member_reasons(row.reasons, lang, 160), width - 2, "    ")
         spam.append("  " + wrapped[: len(lead)], style="red")
         spam.append(wrapped[len(lead):] + "\n", style="dim")
     for row in flagged[flagged["verdict"] == "spam"].head(3).itertuples() if len(flagged) else ():
@@ -749,7 +769,7 @@ def render_md(report: AuditReport) -> str:
     w(f"- {L['spam_messages']}: **{spam_n:,}** / {a.messages:,} ({_pct(spam_n / a.messages if a.messages else None)})"
       f" · {L['suspects']}: {suspect_n:,} · {L['spammers']}: **{len(spammers)}**")
     for row in spammers.head(10).itertuples():
-        w(f"- {_md(row.sender, 40)} ({int(row.spam_messages)}): {_md(row.reasons, 300)}")
+        w(f"- {_md(row.sender, 40)} ({int(row.spam_messages)}): {_md(_member_reasons(row.reasons, lang, 300), 300)}")
     spam_rows = flagged[flagged["verdict"] == "spam"].head(10) if len(flagged) else flagged
     if len(spam_rows):
         w("")

@@ -197,3 +197,15 @@ def test_html_opens_in_headless_chromium_without_errors_or_requests(tmp_path, ho
         if name == "hostile":
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_member_spam_reasons_read_in_chinese_in_a_zh_report():
+    from cli.render_report import _member_reasons
+
+    reasons = ("3 spam messages: contact.wechat, lexicon.job x2; name_ad: 兼职; "
+               "one-off promotion by an established member (41 clean messages); "
+               "admin: 2 promotion(s), never judged a spammer; 1 suspect message(s)")
+    zh = _member_reasons(reasons, "zh", 500)
+    assert zh == ("3 条广告：contact.wechat, lexicon.job x2; name_ad: 兼职; 老成员的一次性推广（另有 41 条正常消息）; "
+                  "admin：2 次推广，不判为广告号; 1 条可疑消息")
+    assert _member_reasons(reasons, "en", 500) == reasons
