@@ -7,7 +7,8 @@
 * Damage: the samples of every format, truncated, with random bytes inserted, lines shuffled
   or duplicated, lines in other encodings, digits changed, line breaks and BOMs swapped, give
   either a Chat or a typed :class:`AuditError`; never any other exception. For text formats
-  every non-blank line is accounted for (:func:`tests.writers.assert_accounted`).
+  every non-blank line is accounted for (:func:`tests.writers.assert_accounted`), for CSV
+  formats every row (:func:`tests.writers.assert_rows_accounted`).
 
 Example counts are kept small for the normal suite; ``tests/benchmarks/bench_fuzz.py`` runs
 the same properties for longer.
@@ -29,7 +30,7 @@ from analysis.errors import AuditError
 from analysis.parsers import FORMAT_NAMES, ParseOptions, UnreadableError, detect_format, read_chats
 from analysis.schema import Chat, UnparsedLine
 from analysis.source import Source
-from tests.writers import WRITERS, assert_accounted, decode_like
+from tests.writers import CSV_FORMATS, WRITERS, assert_accounted, assert_rows_accounted, decode_like
 from tests.writers.mutations import MUTATIONS, apply
 from tests.writers.seeds import TEXT_FORMATS, is_zip, seeds
 
@@ -72,6 +73,8 @@ def check_damaged(path: Path, data: bytes, fmt: str, *, detect: bool = True) -> 
         got = result[0].format if result else None
         if got in TEXT_FORMATS and not is_zip(data):
             assert_accounted(result, decode_like(data, result[0].encoding), got)
+        elif got in CSV_FORMATS:
+            assert_rows_accounted(result, decode_like(data, result[0].encoding))
     assert first is not None
     return first
 
@@ -194,3 +197,15 @@ def test_checker_catches_a_lost_line_and_a_rewritten_one(tmp_path):
     chats[0].unparsed[0] = UnparsedLine(1, "not the line")
     with pytest.raises(AssertionError, match="not the source line"):
         assert_accounted(chats, text, "qq-txt")
+
+
+def test_row_checker_catches_a_dropped_csv_row(tmp_path):
+    path = tmp_path / "chat.csv"
+    text = ("msg_id,timestamp,sender_id,sender,kind,text\n"
+            "m1,2024-03-01T10:00:00,u1,A,text,\"two\nlines\"\nm2,2024-03-01T10:01:00,u2,B,text,yo\n")
+    path.write_text(text, encoding="utf-8")
+    chats = read_chats(path, "generic-csv")
+    assert_rows_accounted(chats, text)
+    chats[0].messages = chats[0].messages.iloc[:1]
+    with pytest.raises(AssertionError, match="2 rows, 1 records"):
+        assert_rows_accounted(chats, text)

@@ -19,10 +19,17 @@ Writers are ours (synthetic names, no real exports); the QQ writer lives in
 
 from __future__ import annotations
 
-from tests.writers.accounted import assert_accounted, decode_like, unaccounted_lines
+from tests.writers.accounted import (
+    CSV_FORMATS,
+    assert_accounted,
+    assert_rows_accounted,
+    decode_like,
+    unaccounted_lines,
+)
 from tests.writers.common import Message, Rendered
 
-__all__ = ["Message", "Rendered", "WRITERS", "assert_accounted", "decode_like", "unaccounted_lines"]
+__all__ = ["CSV_FORMATS", "Message", "Rendered", "WRITERS", "assert_accounted", "assert_rows_accounted", "decode_like",
+           "unaccounted_lines"]
 
 
 def _writers():

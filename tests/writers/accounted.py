@@ -17,6 +17,8 @@ of physical lines, and every record and unparsed line number points at a non-bla
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -128,3 +130,18 @@ def assert_accounted(chats: Sequence[Chat], text: str, fmt: str) -> None:
     """Fail, showing the first problems, unless every non-blank line is accounted for."""
     problems = unaccounted_lines(chats, text, fmt)
     assert not problems, f"{len(problems)} line(s) not accounted for by {fmt}: {problems[:5]}"
+
+
+CSV_FORMATS = ("memotrace-csv", "chatlog-csv", "pywxdump-csv", "discord-csv", "generic-csv")
+"""Table formats: rows (which may span lines) rather than lines are what must be accounted for."""
+
+
+def assert_rows_accounted(chats: Sequence[Chat], text: str) -> None:
+    """Fail unless every non-blank CSV row after the header became a record or an ``unparsed``
+    entry (a row the parser could not read may be listed line by line, so at least as many)."""
+    body = text.lstrip("\ufeff")
+    header = body.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    rows = [r for r in csv.reader(io.StringIO(body, newline=""), delimiter=delimiter) if any(c.strip() for c in r)]
+    accounted = sum(len(c.messages) + len(c.unparsed) for c in chats)
+    assert accounted >= len(rows) - 1, f"{len(rows) - 1} rows, {accounted} records and unparsed entries"
