@@ -222,6 +222,8 @@ def test_bad_input(case, tmp_path):
 
 def test_the_corpus_has_at_least_30_cases():
     assert len(CASES) >= 30
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"`tests/test_bad_inputs.py`): {len(CASES)} cases" in readme, "the README counts the corpus"
 
 
 def test_default_limit_refuses_a_whole_file_format_with_a_clear_message(tmp_path, monkeypatch):
