@@ -209,3 +209,14 @@ def test_row_checker_catches_a_dropped_csv_row(tmp_path):
     chats[0].messages = chats[0].messages.iloc[:1]
     with pytest.raises(AssertionError, match="2 rows, 1 records"):
         assert_rows_accounted(chats, text)
+
+
+def test_checker_counts_a_line_inside_a_spanning_tag_as_markup(tmp_path):
+    # A line break inside a WeChat tag's attributes: the line between is markup, not lost text.
+    path = tmp_path / "chatlog.txt"
+    text = ("系统消息 2024-12-31 20:06:45\n周大山领取了你的<_wc_custom_link_ color=\"#FD9931\" href\n|-\n"
+            "=\"weixin://x\">红包</_wc_custom_link_>\n\n")
+    path.write_text(text, encoding="utf-8")
+    chats = read_chats(path, "chatlog-txt")
+    assert chats[0].messages["text"].tolist() == ["周大山领取了你的红包"]
+    assert_accounted(chats, text, "chatlog-txt")

@@ -344,7 +344,8 @@ def _resolve(spoken: pd.DataFrame, names: pd.Series,
 WXID = r"(?:wxid_[A-Za-z0-9_-]+|[A-Za-z][-_A-Za-z0-9]{5,19})"
 """A WeChat user name: ``wxid_…``, or a custom WeChat id (a letter, then 6-20 letters, digits, _ or -)."""
 
-_TAG = re.compile(r"<[^<>]+>")
+_TAG = re.compile(r"<[A-Za-z_/!?][^<>]*>")
+"""A markup tag (a name, a closing slash, or <!…>/<?…> after the "<"); a "<" before anything else is text."""
 _CDATA = re.compile(r"<!\[CDATA\[(.*?)\]\]>", re.S)
 _REPLACEMSG = re.compile(r"<replacemsg>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</replacemsg>", re.S)
 _TEMPLATE = re.compile(r"<template>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</template>", re.S)

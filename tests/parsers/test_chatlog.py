@@ -222,3 +222,13 @@ def test_text_name_starting_with_a_bracket_is_a_header(tmp_path):
     assert chat.unparsed == []
     assert chat.messages["sender"].tolist() == [">_<", "阿乙"]
     assert chat.messages["line"].tolist() == [1, 4]
+
+
+def test_angle_brackets_that_are_not_tags_stay_in_a_notice(tmp_path):
+    # Only "<name …>" is markup; "<3" or "<{" is text, and a quote line's ">" does not close it.
+    path = tmp_path / "chatlog.txt"
+    path.write_text("系统消息 2024-12-31 20:11:00\n我们 <3 读书会\n欢迎新朋友\n> 引用一行\n\n"
+                    "系统消息 2024-12-31 20:12:00\n周大山领取了你的<_wc_custom_link_ href=\"x\">红包</_wc_custom_link_>\n\n",
+                    encoding="utf-8")
+    texts = read_chats(path, "chatlog-txt")[0].messages["text"].tolist()
+    assert texts == ["我们 <3 读书会\n欢迎新朋友\n> 引用一行", "周大山领取了你的红包"]

@@ -17,6 +17,7 @@ of physical lines, and every record and unparsed line number points at a non-bla
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
@@ -60,6 +61,21 @@ _MARKUP = re.compile(r"<[^<>]*>")
 _CUT_MARKUP = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>")
 """The same in a source line, where a line break may cut a tag in two (its start ends one
 line, its end opens the next)."""
+
+
+_SPANNING_TAG = re.compile(r"<[A-Za-z_/!?][^<>]*>")
+"""A WeChat markup tag (the parsers' own rule, analysis/parsers/_wechat.py); it may span lines."""
+
+
+def _lines_inside_tags(text: str) -> set[int]:
+    """Line numbers lying wholly inside a tag that starts on an earlier line and ends on a later one."""
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    inside: set[int] = set()
+    for m in _SPANNING_TAG.finditer(text):
+        first = bisect.bisect_right(breaks, m.start()) + 1
+        last = bisect.bisect_right(breaks, m.end() - 1) + 1
+        inside.update(range(first + 1, last))
+    return inside
 
 
 def decode_like(data: bytes, encoding: str) -> str:
@@ -107,6 +123,7 @@ def unaccounted_lines(chats: Sequence[Chat], text: str, fmt: str) -> list[tuple[
             problems.append((no, "", "a record starts on a blank or missing line"))
     meta = METADATA.get(fmt)
     first_meta = FIRST_LINE_METADATA.get(fmt)
+    in_tags = _lines_inside_tags(text) if fmt in _WECHAT else set()
     owner: int | None = None
     k = 0
     for no, raw in enumerate(lines, start=1):
@@ -117,6 +134,8 @@ def unaccounted_lines(chats: Sequence[Chat], text: str, fmt: str) -> list[tuple[
             continue
         if (meta and meta.match(raw.lstrip("\ufeff"))) or (no == 1 and first_meta and first_meta.match(raw)):
             continue
+        if no in in_tags and owner is not None:
+            continue  # inside a tag that spans lines: markup, rendered as nothing
         if owner is None:
             problems.append((no, raw, "before the first record and not listed as unparsed"))
             continue
