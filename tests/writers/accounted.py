@@ -51,13 +51,16 @@ def _normalise(fmt: str, text: str, *, source: bool = True) -> str:
     if fmt == "line-txt":
         text = text.replace('"', "")
     elif fmt in _WECHAT:
-        text = (_CUT_MARKUP if source else _MARKUP).sub("", text)
+        text = (_CUT_MARKUP if source else _MARKUP).sub("", _NOTICE_MARKUP.sub("", text))
     return text.strip()
 
 
 _WECHAT = ("chatlog-txt", "memotrace-txt", "wechatexporter-txt")
 _MARKUP = re.compile(r"<[^<>]*>")
 """WeChat system notices lose their raw markup (``<_wc_custom_link_ …>红包</…>``) in the record."""
+_NOTICE_MARKUP = re.compile(r"<!\[CDATA\[|\]\]>|<_wc_custom_link_[^>]*>|</_wc_custom_link_>")
+"""The notice markup the WeChat parsers strip as a whole, whatever its attributes hold
+(``analysis/parsers/_wechat.py``, ``_MARKUP``)."""
 _CUT_MARKUP = re.compile(r"<[^<>]*>|<[^<>]*$|^[^<>]*>")
 """The same in a source line, where a line break may cut a tag in two (its start ends one
 line, its end opens the next)."""
