@@ -16,7 +16,9 @@ so a failure printed with its index and mutations replays exactly.
 
 Environment: ``FUZZ_EXAMPLES`` (default 1000 per parser), ``FUZZ_FORMATS`` (comma-separated
 names, default all), ``FUZZ_SEED`` (default 0), ``FUZZ_DETECT_EVERY`` (default 10),
-``FUZZ_PROGRESS`` (print a progress line every N examples; default 0, none).
+``FUZZ_PROGRESS`` (print a progress line every N examples; default 0, none), ``FUZZ_START``
+(the first example's index, default 0: two processes can split one run, e.g. ``FUZZ_START=0
+FUZZ_EXAMPLES=12500`` and ``FUZZ_START=12500 FUZZ_EXAMPLES=12500``).
 Figures printed per parser: examples, seconds, examples per second, how many gave Chats and
 how many a typed error, and failures.
 """
@@ -43,6 +45,7 @@ def test_fuzz_every_parser(tmp_path):
     seed = os.environ.get("FUZZ_SEED", "0")
     detect_every = int(os.environ.get("FUZZ_DETECT_EVERY", "10"))
     progress = int(os.environ.get("FUZZ_PROGRESS", "0"))
+    first = int(os.environ.get("FUZZ_START", "0"))
     path = tmp_path / "damaged.bin"
     failures: list[str] = []
     total = time.perf_counter()
@@ -51,7 +54,7 @@ def test_fuzz_every_parser(tmp_path):
     for fmt in formats:
         start = time.perf_counter()
         chats = typed = failed = 0
-        for i in range(examples):
+        for i in range(first, first + examples):
             rng = random.Random(f"{seed}:{fmt}:{i}")
             mutations = random_mutations(rng)
             data = apply(rng.choice(seeds(fmt)), mutations)
@@ -66,8 +69,8 @@ def test_fuzz_every_parser(tmp_path):
                 typed += 1
             else:
                 chats += 1
-            if progress and (i + 1) % progress == 0:
-                print(f"  {fmt}: {i + 1:,} examples, {failed} failed, {time.perf_counter() - start:.0f} s", flush=True)
+            if progress and (i + 1 - first) % progress == 0:
+                print(f"  {fmt}: {i + 1 - first:,} examples, {failed} failed, {time.perf_counter() - start:.0f} s", flush=True)
         seconds = time.perf_counter() - start
         print(f"{fmt:20s} {examples:9,d} {seconds:8.1f} {examples / seconds:7.1f} {chats:7,d} {typed:7,d} {failed:6d}",
               flush=True)
