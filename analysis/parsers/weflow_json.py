@@ -47,6 +47,7 @@ from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
     Columns,
     as_num,
+    as_str,
     assemble,
     blank_to_null,
     first_present,
@@ -55,7 +56,6 @@ from analysis.parsers._jsonchat import (
     seconds_to_utc,
     zone,
 )
-from analysis.parsers._jsonchat import as_str as _as_str
 from analysis.parsers._jsonl import iter_jsonl, iter_lines
 from analysis.parsers._wechat import body_kinds
 from analysis.schema import (
@@ -71,27 +71,6 @@ from analysis.schema import (
     UnparsedLine,
 )
 from analysis.source import Source
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _clean(text: str) -> str:
-    """``text`` with lone surrogates as U+FFFD. JSON can escape half an emoji (``"\\ud83d"``,
-    which JavaScript's ``JSON.stringify`` writes for a cut one); Arrow cannot hold it."""
-    if text.isascii():
-        return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _LONE_SURROGATE.sub("\ufffd", text)
-    return text
-
-
-def as_str(value: Any) -> str | None:
-    """:func:`analysis.parsers._jsonchat.as_str`, cleaned of lone surrogates (:func:`_clean`)."""
-    text = _as_str(value)
-    return None if text is None else _clean(text)
-
 
 # -- detection ------------------------------------------------------------------------
 
@@ -204,8 +183,8 @@ def parse_weflow(source: Source, options: ParseOptions) -> list[Chat]:
             stream.skip()
     lines_total = _finish_stream(stream, unparsed)
     cols = rows.arrays()
-    group = _clean(str(session.get("displayName") or session.get("remark") or session.get("nickname")
-                       or session.get("wxid") or ""))
+    group = str(session.get("displayName") or session.get("remark") or session.get("nickname")
+                or session.get("wxid") or "")
     types = cols["type"]
     texts = normalise_text(cols["content"])
     kinds = kinds_by_code(types, WEFLOW_KINDS, texts, _wechat_body_kinds)
@@ -490,7 +469,7 @@ def _chatlab_chat(cols: dict[str, Any], meta: dict[str, Any],
          REPLY_TO: blank_to_null(cols["reply_to"]), LINE: cols["line"]},
         utc=seconds_to_utc(cols["ts"]), tz=tz,
         notice=notice.to_numpy(zero_copy_only=False),
-        self_id=as_str(meta.get("ownerId")), group=_clean(str(meta.get("name") or "")),
+        self_id=as_str(meta.get("ownerId")), group=str(meta.get("name") or ""),
         platform=platform, unparsed=unparsed, warnings=warnings,
         roster=_roster([m[:3] for m in members]), aliases=account, known=_known(members))
     return chat
