@@ -70,7 +70,8 @@ _WHAT_ZH = {
     "questions nobody answered": "无人回应的提问占比",
 }
 """The measured figures' names in Chinese, for a report in zh."""
-_STAGES_ZH = {"growing": "增长", "stable": "平稳", "new": "新建", "declining": "衰退", "dead": "沉寂"}
+STAGE_NAMES_ZH = {"growing": "增长", "stable": "平稳", "new": "新建", "declining": "衰退", "dead": "沉寂"}
+"""Lifecycle stages in Chinese (evidence, recommendations, renderers)."""
 
 
 def _share(name: str, value: float | None, good: float, bad: float, weight: float, what: str,
@@ -155,8 +156,10 @@ def _stage(stage: str | None, weight: float, lang: str = "en") -> Component:
     if stage is None or stage not in STAGE_SCORES:
         return Component("trend", stage, "n/a", None, weight, "生命周期阶段：未知" if zh else "lifecycle stage: not known")
     score = STAGE_SCORES[stage]
-    scale = ", ".join(f"{s} {v:g}" for s, v in STAGE_SCORES.items())
     if zh:
-        scale_zh = "、".join(f"{_STAGES_ZH[s]} {v:g}" for s, v in STAGE_SCORES.items())
-        return Component("trend", stage, _band(score), score, weight, f"生命周期阶段：{_STAGES_ZH[stage]}（{scale_zh}）")
-    return Component("trend", stage, _band(score), score, weight, f"lifecycle stage {stage} ({scale})")
+        scale = "、".join(f"{STAGE_NAMES_ZH[s]} {v:g}" for s, v in STAGE_SCORES.items())
+        evidence = f"生命周期阶段：{STAGE_NAMES_ZH[stage]}（{scale}）"
+    else:
+        scale = ", ".join(f"{s} {v:g}" for s, v in STAGE_SCORES.items())
+        evidence = f"lifecycle stage {stage} ({scale})"
+    return Component("trend", stage, _band(score), score, weight, evidence)

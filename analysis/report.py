@@ -18,7 +18,7 @@ from analysis.activity import ActivityResult, analyse_activity
 from analysis.anonymize import Anonymizer
 from analysis.config import Config
 from analysis.events import EventsResult, analyse_events
-from analysis.health import Health, percent, score_health
+from analysis.health import STAGE_NAMES_ZH, Health, percent, score_health
 from analysis.members import MembersResult, analyse_members, membership
 from analysis.schema import EVENT_KINDS, KIND, TEXT, Chat
 from analysis.spam import SpamResult, detect_spam
@@ -217,10 +217,6 @@ def _finite(value: float | None) -> float | None:
 
 def _names(frame: pd.DataFrame, zh: bool, n: int = 5) -> str:
     return ("、" if zh else ", ").join(str(x) for x in frame["sender"].head(n)) if len(frame) else ""
-
-
-STAGE_NAMES_ZH = {"growing": "增长", "stable": "平稳", "new": "新建", "declining": "衰退", "dead": "沉寂"}
-"""Lifecycle stages in Chinese, for the recommendations."""
 
 
 def recommend(report: AuditReport, config: Config | None = None) -> list[Recommendation]:

@@ -2,8 +2,8 @@
 
 Decoding order (FORMATS.md, cross-format pitfalls): a BOM decides (UTF-8, UTF-16 LE/BE,
 UTF-32); UTF-16 that lost its BOM is recognised by its NUL bytes; otherwise UTF-8, and
-GB18030 when the bytes are not valid UTF-8 -- or, when most of them are, UTF-8 with the
-invalid stretches read as GB18030 (:data:`MIXED`); whatever still does not decode is
+GB18030 when the bytes are not valid UTF-8 -- or, when most of them are, each line in its
+own encoding (:data:`MIXED`); whatever still does not decode is
 replaced and the label says so. The encoding used is recorded on the :class:`Source` and
 copied to every ``Chat``.
 
@@ -119,14 +119,6 @@ def decode_mixed(data: bytes) -> str:
     return "".join(out)
 
 
-def decode_as(data: bytes, label: str) -> str:
-    """``data`` decoded the way an encoding label as :class:`Source` records it says."""
-    if label == MIXED:
-        return decode_mixed(data)
-    enc, errors = codec_of(label)
-    return data.decode(enc, errors)
-
-
 def codec_of(label: str) -> tuple[str, str]:
     """(codec, error handler) for an encoding label as :class:`Source` records it."""
     if label == MIXED:
@@ -137,8 +129,8 @@ def codec_of(label: str) -> tuple[str, str]:
 
 
 def decode_fallback(data: bytes) -> tuple[str, str]:
-    """Bytes that are not valid UTF-8, decoded: GB18030 when they are valid GB18030, else UTF-8
-    with GB18030 stretches when they are mostly UTF-8 (:data:`MIXED`), else GB18030 with the
+    """Bytes that are not valid UTF-8, decoded: GB18030 when they are valid GB18030, else line by
+    line (:func:`decode_mixed`) when they are mostly UTF-8 (:data:`MIXED`), else GB18030 with the
     invalid bytes replaced. Returns (text, encoding label)."""
     try:
         return data.decode("gb18030"), "gb18030"
@@ -353,8 +345,8 @@ class Source:
         return self._head_text
 
     def text(self) -> str:
-        """The whole input decoded. Falls back from UTF-8 to GB18030 (or to UTF-8 with GB18030
-        stretches, :func:`decode_fallback`) and records it."""
+        """The whole input decoded. Falls back from UTF-8 to GB18030 (or to each line in its own
+        encoding, :func:`decode_fallback`) and records it."""
         self._refuse_binary()
         data = self.read_bytes()
         if self.encoding == MIXED:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from analysis.parsers import WHOLE_FILE_MAX_BYTES
 from cli.exit_codes import ExitCode
 from cli.main import app
 from tests.conftest import SAMPLE_LOGS
+from tests.writers.seeds import zip_bytes
 
 QQ = SAMPLE_LOGS / "qq_txt" / "edge_cases.txt"
 WHATSAPP = SAMPLE_LOGS / "whatsapp" / "android_en_24h.txt"
@@ -68,14 +68,6 @@ _THREE = [("2024-03-01 10:00:00", "林小雨", "10001", "早上好"),
           ("2024-03-01 10:02:00", "林小雨", "10001", "[图片]")]
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in files.items():
-            zf.writestr(name, data)
-    return buf.getvalue()
-
-
 def _symlink_loop(folder: Path) -> list[str]:
     a, b = folder / "loop_a.txt", folder / "loop_b.txt"
     a.symlink_to(b)
@@ -118,14 +110,14 @@ def _big_single_line(folder: Path) -> list[str]:
 
 
 def _slack_zip_cut(folder: Path) -> list[str]:
-    data = _zip({f"ws/{p.relative_to(SLACK).as_posix()}": p.read_bytes() for p in sorted(SLACK.rglob("*.json"))})
+    data = zip_bytes({f"ws/{p.relative_to(SLACK).as_posix()}": p.read_bytes() for p in sorted(SLACK.rglob("*.json"))})
     path = folder / "slack.zip"
     path.write_bytes(data[: len(data) * 2 // 3])
     return [str(path), "--log-format", "slack-export"]
 
 
 def _whatsapp_zip_cut(folder: Path) -> list[str]:
-    data = _zip({"_chat.txt": WHATSAPP.read_bytes() * 20})
+    data = zip_bytes({"_chat.txt": WHATSAPP.read_bytes() * 20})
     path = folder / "whatsapp.zip"
     path.write_bytes(data[: len(data) // 2])
     return [str(path)]
@@ -151,9 +143,9 @@ CASES: tuple[Case, ...] = (
     Case("deeply-nested-json", _write("deep.json", b"[" * 100_000, "--log-format", "telegram-json"), 1, ""),
     Case("truncated-whatsapp-zip", _whatsapp_zip_cut, 1, "zip"),
     Case("truncated-slack-zip", _slack_zip_cut, 1, "zip"),
-    Case("zip-without-a-chat", _write("photos.zip", _zip({"IMG-0001.jpg": b"\xff\xd8\xff" * 10})), 1,
+    Case("zip-without-a-chat", _write("photos.zip", zip_bytes({"IMG-0001.jpg": b"\xff\xd8\xff" * 10})), 1,
          "not a chat export"),
-    Case("zip-forced-as-text", _write("chat.zip", _zip({"_chat.txt": _WA}), "--log-format", "qq-txt"), 1,
+    Case("zip-forced-as-text", _write("chat.zip", zip_bytes({"_chat.txt": _WA}), "--log-format", "qq-txt"), 1,
          "ZIP archive"),
     Case("lone-surrogate-escape", _write("half_emoji.json", _TG.replace("早".encode(), b"\\ud83d", 1)), 0,
          "records", unparsed=0),
@@ -258,7 +250,7 @@ def test_mixed_encoding_lines_are_each_read_in_their_own_encoding(tmp_path):
 
 def test_a_zip_is_held_to_the_limit_by_its_unpacked_size(tmp_path):
     path = tmp_path / "bomb.zip"
-    path.write_bytes(_zip({"_chat.txt": _WA * 50}))
+    path.write_bytes(zip_bytes({"_chat.txt": _WA * 50}))
     assert path.stat().st_size < 20_000 < len(_WA) * 50
     result = runner.invoke(app, ["parse", str(path), "--max-bytes", "20000"])
     assert result.exit_code == ExitCode.ERROR
@@ -277,8 +269,6 @@ def test_batch_over_the_whole_corpus_finishes(tmp_path):
     result = runner.invoke(app, ["batch", *paths, "--jobs", "1", "-f", "csv", "--sort", "input"])
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exit_code == 1, result.stderr  # some inputs failed, the rest were audited
-    import io
-
     import pandas as pd
 
     rows = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)

@@ -86,8 +86,7 @@ def check_damaged(path: Path, data: bytes, fmt: str, *, detect: bool = True) -> 
 @given(data=st.data())
 def test_writer_round_trip_recovers_every_message(fmt, tmp_path, data):
     writer = WRITERS[fmt]
-    messages = data.draw(writer.messages(), label="messages")
-    rendered = writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed")))
+    rendered = draw_rendered(data, writer)
     encodings = getattr(writer, "ENCODINGS", ("utf-8", "utf-8-sig", "gb18030", "utf-16"))
     encoding = data.draw(st.sampled_from(encodings), label="encoding")
     data_out = rendered.text.encode(encoding)
@@ -120,6 +119,12 @@ def test_writer_round_trip_recovers_every_message(fmt, tmp_path, data):
     ids = [m.sender_id for m in expected]
     if all(ids):
         assert got["sender_id"].tolist() == ids
+
+
+def draw_rendered(data, writer):
+    """A file ``writer`` renders from random messages and a random layout seed."""
+    messages = data.draw(writer.messages(), label="messages")
+    return writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed")))
 
 
 def write_rendered(folder: Path, rendered, data: bytes) -> Path:
@@ -161,9 +166,7 @@ def test_damaged_input_gives_a_chat_or_a_typed_error(fmt, tmp_path, data):
 @given(data=st.data())
 def test_damaged_writer_output_accounts_for_every_line(fmt, tmp_path, data):
     # Damage to random writer output reaches layouts the samples do not hold.
-    writer = WRITERS[fmt]
-    messages = data.draw(writer.messages(), label="messages")
-    rendered = writer.render(messages, random.Random(data.draw(st.integers(0, 2 ** 16), label="seed")))
+    rendered = draw_rendered(data, WRITERS[fmt])
     damaged = apply(rendered.text.encode("utf-8"), data.draw(MUTATIONS, label="mutations"))
     check_damaged(write_rendered(tmp_path, rendered, damaged), damaged, fmt)
 

@@ -39,7 +39,8 @@ TEXT_FORMATS = ("qq-txt", "memotrace-txt", "wechatexporter-txt", "chatlog-txt", 
 """Formats with physical lines to account for (the shared checker applies)."""
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A deflated zip archive holding ``files`` (name -> content)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in files.items():
@@ -52,10 +53,10 @@ def seeds(fmt: str) -> tuple[bytes, ...]:
     """The seed inputs of ``fmt``."""
     out = [(SAMPLE_LOGS / rel).read_bytes() for rel in SAMPLES.get(fmt, ())]
     if fmt == "whatsapp-txt":
-        out.append(_zip({"_chat.txt": out[1]}))
+        out.append(zip_bytes({"_chat.txt": out[1]}))
     elif fmt == "slack-export":
         root = SAMPLE_LOGS / "slack" / "workspace"
-        out.append(_zip({f"ws/{p.relative_to(root).as_posix()}": p.read_bytes()
+        out.append(zip_bytes({f"ws/{p.relative_to(root).as_posix()}": p.read_bytes()
                          for p in sorted(root.rglob("*.json"))}))
     elif fmt in ("generic-csv", "generic-jsonl"):
         out.append(_canonical(fmt))
@@ -77,4 +78,4 @@ def is_zip(data: bytes) -> bool:
     return data.startswith(b"PK")
 
 
-__all__ = ["SAMPLES", "TEXT_FORMATS", "is_zip", "seeds"]
+__all__ = ["SAMPLES", "TEXT_FORMATS", "is_zip", "seeds", "zip_bytes"]
