@@ -11,6 +11,7 @@ from analysis.parsers import ParseOptions, read_log
 from analysis.schema import Chat
 from analysis.window import Window, clip, resolve_window
 from cli import state
+from cli.catalogue_parse import coverage_line
 
 
 def parse_columns(spec: str | None) -> dict[str, str] | None:
@@ -84,7 +85,7 @@ def load(
 
 def report_coverage(chat: Chat) -> None:
     """Print the one-line coverage summary and any unparsed lines (a few) on stderr."""
-    state.print_note(f"{chat.source}: {chat.coverage()}")
+    state.print_note(f"{chat.source}: {coverage_line(chat)}")
     for item in chat.unparsed[:5]:
         state.print_warning(f"{chat.source}:{item.line}: not understood: {item.text[:80]!r}")
     if chat.unparsed_count > 5:
