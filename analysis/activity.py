@@ -33,6 +33,7 @@ from analysis.members import (
     window_days,
     window_weeks,
 )
+from analysis.notes import Note, note
 from analysis.schema import KIND, MSG_ID, REPLY_TO, TEXT, TIMESTAMP, Chat
 from analysis.window import Window, resolve_window
 
@@ -64,8 +65,8 @@ class Lifecycle:
 
     stage: str
     """One of :data:`STAGES`."""
-    evidence: str
-    """The rule that fired, with its numbers, in one sentence."""
+    evidence: Note
+    """The rule that fired, with its numbers (``lifecycle.<stage>``; cli words it)."""
     metric: str
     """The weekly series judged: "messages" or "speakers"."""
     recent: float
@@ -593,20 +594,21 @@ def _lifecycle(chat: Chat, known: Membership, window: Window, ac) -> Lifecycle:
 
     if since >= ac.dead_days:
         stage = "dead"
-        evidence = ("nobody has ever spoken" if math.isinf(since) else
-                    f"no human message in the last {since:.0f} days (dead after {ac.dead_days})")
+        evidence = (note("lifecycle.nobody_spoke") if math.isinf(since) else
+                    note("lifecycle.dead", days=round(since), dead_days=ac.dead_days))
     elif age < ac.new_days or not len(base) or r < ac.recent_weeks:
         stage = "new"
-        evidence = f"first record {age:.0f} days before the window end (new below {ac.new_days} days, or no baseline yet)"
+        evidence = note("lifecycle.new", age_days=round(age), new_days=ac.new_days)
     else:
         ratio = recent / baseline if baseline else (float("inf") if recent else float("nan"))
         if ratio >= ac.growing_ratio:
-            stage, cmp = "growing", f">= {ac.growing_ratio:g}"
+            stage = "growing"
         elif ratio <= ac.declining_ratio:
-            stage, cmp = "declining", f"<= {ac.declining_ratio:g}"
+            stage = "declining"
         else:
-            stage, cmp = "stable", f"between {ac.declining_ratio:g} and {ac.growing_ratio:g}"
-        evidence = (f"last {r} weeks: {recent:.1f} {metric}/week vs baseline {baseline:.1f} "
-                    f"(median of the {len(base)} weeks before); ratio {ratio:.2f} {cmp}")
+            stage = "stable"
+        evidence = note(f"lifecycle.{stage}", weeks=r, recent=round(recent, 1), metric=metric,
+                        baseline=round(baseline, 1), baseline_weeks=len(base), ratio=round(ratio, 2),
+                        growing_ratio=ac.growing_ratio, declining_ratio=ac.declining_ratio)
     return Lifecycle(stage=stage, evidence=evidence, metric=metric, recent=recent, baseline=baseline,
                      ratio=ratio, age_days=float(age), days_since_last=float(since), weeks=weeks)

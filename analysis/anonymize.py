@@ -67,6 +67,9 @@ NO_CONTACT_FIELDS = frozenset({"evidence", "msg_id", "reply_to", "line"})
 """Strings built by the analysers from counts and dates (``evidence``) or message ids: names
 inside them are replaced, but digit runs are kept (an evidence's "12034 messages" is not a
 QQ number; a message id is not personal)."""
+VERBATIM_FIELDS = frozenset({"code", "check", "metric", "stage", "evidence_code", "detail_code"})
+"""Fields holding the library's own codes (a :class:`analysis.notes.Note`'s ``code``, a spam
+check id): never personal, kept as they are so the catalogue can still word them."""
 KEEP_FIELDS = frozenset({"_state"})
 """Dataclass fields dropped (reset to empty) rather than rewritten: internal caches."""
 
@@ -236,6 +239,8 @@ class Anonymizer:
         ``field`` is the name obj is held under: it decides id/name/text treatment.
         """
         if isinstance(obj, str):
+            if field in VERBATIM_FIELDS:
+                return obj
             if field in ID_FIELDS:
                 return self.member_id(obj)
             if field in NAME_FIELDS:
@@ -286,7 +291,7 @@ class Anonymizer:
             roster["sender_id"] = raw_roster.map(self.member_id)
         return replace(chat, messages=out, roster=roster,
                        unparsed=[replace(u, text=self.text(u.text)) for u in chat.unparsed],
-                       warnings=[self.text(w) for w in chat.warnings])
+                       warnings=[self.value(w) for w in chat.warnings])  # Notes: names in params
 
 
 def _same_kind(values: pd.Series, like: pd.Series) -> pd.Series:

@@ -16,8 +16,8 @@ Which files a folder walk picks up (:func:`expand_paths`):
 
 - a folder some format reads as one export (Slack workspace with ``channels.json``, QCE
   export with ``manifest.json``) is one input, never walked into;
-- otherwise its files whose names end in :data:`EXPORT_EXTENSIONS` (``.txt .csv .tsv .json
-  .jsonl .ndjson .zip``) are picked, hidden names (starting with ``.``) and sidecar files
+- otherwise its files whose names end in :data:`EXPORT_EXTENSIONS` (what the formats
+  declare: ``.txt .csv .tsv .json .jsonl .ndjson .zip``) are picked, hidden names (starting with ``.``) and sidecar files
   (:data:`SIDECAR_NAMES`, e.g. PyWxDump's ``users.json``) are not; subfolders are walked with
   ``recursive`` only (export folders inside are always picked);
 - a file picked by a walk whose content no format recognises is *skipped* and listed in
@@ -50,17 +50,20 @@ import pandas as pd
 
 from analysis.config import Config
 from analysis.errors import AuditError, OptionError, UnknownFormatError
+from analysis.loading import InputOptions, check_options, open_chat, read_conversations
+from analysis.parsers import export_extensions, sidecar_names
 from analysis.report import SUMMARY_COLUMNS
 
 log = logging.getLogger(__name__)
 
-EXPORT_EXTENSIONS = (".txt", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".zip")
-"""File name endings a folder walk picks up (every supported export is one of these)."""
+EXPORT_EXTENSIONS: tuple[str, ...] = export_extensions()
+"""File name endings a folder walk picks up: the union of every format's declared
+:attr:`~analysis.logformat.LogFormat.extensions`."""
 
-SIDECAR_NAMES = frozenset({"users.json", "channels.json", "groups.json", "dms.json", "mpims.json",
-                           "integration_logs.json", "canvases.json", "manifest.json"})
+SIDECAR_NAMES: frozenset[str] = sidecar_names()
 """Files that travel beside an export but are not one (PyWxDump's and Slack's ``users.json``,
-Slack's channel lists, QCE's manifest): a walk never picks them up on their own."""
+Slack's channel lists, QCE's manifest), as the formats declare them
+(:attr:`~analysis.logformat.LogFormat.sidecars`): a walk never picks them up on their own."""
 
 GLOBAL_ID_PLATFORMS = ("qq", "wechat", "telegram", "discord", "slack")
 """Platforms whose ``sender_id`` is an account id that is the same person in every group
@@ -68,7 +71,7 @@ GLOBAL_ID_PLATFORMS = ("qq", "wechat", "telegram", "discord", "slack")
 names (or phone numbers as names) only, so their members are not matched across groups."""
 
 ENGINES = ("local", "dask")
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 """Bumped when the cached payload changes shape."""
 
 INT_COLUMNS = ("messages", "speakers", "members_known", "silent_members", "dormant_members",
@@ -91,26 +94,11 @@ STATS_COLUMNS = ("source", "groups", "status", "cached", "seconds", "cpu_seconds
 class BatchOptions:
     """How every input of a batch is read and audited (the same for all of them)."""
 
+    inputs: InputOptions = field(default_factory=InputOptions)
+    """Reading and window options, the same as every command's (:mod:`analysis.loading`);
+    ``group`` keeps only the conversations of that name, ``roster`` is merged into every group."""
     config: Config = field(default_factory=Config)
     """Thresholds, weights, theme (``--config``)."""
-    log_format: str | None = None
-    """Force the input format of every file; detected per file when None."""
-    tz: str | None = None
-    """Time zone for absolute timestamps; ``[general] tz`` when None."""
-    dayfirst: bool | None = None
-    """Date order for formats that cannot tell (WhatsApp)."""
-    date: str | None = None
-    """The date for logs whose lines carry only times (chatlog text), ``YYYY-MM-DD``."""
-    strict: bool = False
-    """A file with lines not understood is an error row."""
-    max_bytes: int | None = None
-    """Inputs larger than this are error rows."""
-    since: str | None = None
-    """Window start, applied to each group."""
-    until: str | None = None
-    """Window end (exclusive), applied to each group."""
-    last: str | None = None
-    """Only the last span of each group's log (counted back from its own end or ``until``)."""
     theme: tuple[str, ...] | None = None
     """Theme keywords overriding ``[group] theme`` for every group."""
     lang: str = "auto"
@@ -118,7 +106,7 @@ class BatchOptions:
 
     def fingerprint(self) -> str:
         """A stable text that changes whenever an option or a config value changes."""
-        data = dataclasses.asdict(self)
+        data = {**dataclasses.asdict(self), "inputs": self.inputs.fingerprint()}
         return json.dumps(data, sort_keys=True, default=repr, ensure_ascii=False)
 
 
@@ -137,6 +125,8 @@ class GroupResult:
     members: dict[str, list] | None = None
     """Members with a global id (:data:`GLOBAL_ID_PLATFORMS`), column -> list: ``sender_id,
     sender, messages, spam_messages, is_spammer, first_seen, last_seen`` (ISO or None)."""
+    lang: str = ""
+    """The language its report was written in (zh or en; empty for an error row)."""
 
 
 @dataclass
@@ -226,19 +216,20 @@ def _task(path: str, options: BatchOptions, details: DetailsHook | None, walked:
 
 
 def _audit_input(path: str, options: BatchOptions, details: DetailsHook | None, walked: bool) -> FileOutcome:
-    from analysis.parsers import ParseOptions, detect_format, get_format, read_chats
+    from analysis.parsers import choose_group, detect_format, get_format
     from analysis.source import Source
 
     fmt = None
+    inputs = options.inputs
     try:
-        source = Source.open(path, max_bytes=options.max_bytes)
-        fmt = get_format(options.log_format) if options.log_format else detect_format(source)
-        parse_options = ParseOptions(tz=options.tz or options.config.general.tz,
-                                     dayfirst=options.dayfirst, date=_date(options.date))
-        chats = read_chats(path, fmt.name, options=parse_options, strict=options.strict,
-                           max_bytes=options.max_bytes)
+        source = Source.open(path, max_bytes=inputs.max_bytes)
+        fmt = get_format(inputs.log_format) if inputs.log_format else detect_format(source)
+        chats, roster = read_conversations(path, dataclasses.replace(inputs, log_format=fmt.name), options.config)
         if not chats:
             raise UnknownFormatError("the export holds no conversation", path=path)
+        if inputs.group is not None:
+            chosen = choose_group(chats, inputs.group, path)
+            chats = [c for c in chats if c is chosen]
     except UnknownFormatError as exc:
         if walked and fmt is None:
             return FileOutcome(source=path, results=[], skipped=True)
@@ -246,22 +237,22 @@ def _audit_input(path: str, options: BatchOptions, details: DetailsHook | None, 
     except Exception as exc:  # noqa: BLE001 - isolation is the point: one bad file is one row
         return _failed(path, fmt, *_describe(exc))
     names = _unique_names(path, [c.group for c in chats])
-    results = [_audit_group(chat, name, options, details) for chat, name in zip(chats, names, strict=True)]
+    results = [_audit_group(chat, roster, name, options, details) for chat, name in zip(chats, names, strict=True)]
     flags = [r.row.pop("_cacheable", True) for r in results]  # pop from every row
     cacheable = all(flags)
     return FileOutcome(source=path, results=results, cacheable=cacheable)
 
 
-def _audit_group(chat, name: str, options: BatchOptions, details: DetailsHook | None) -> GroupResult:
+def _audit_group(chat, roster, name: str, options: BatchOptions, details: DetailsHook | None) -> GroupResult:
     from analysis.report import audit, summary_row
-    from analysis.window import resolve_window
 
     try:
-        window = resolve_window(chat, since=options.since, until=options.until, last=options.last)
-        report = audit(chat, options.config, window=window,
+        opened = open_chat(chat, options.inputs, options.config, roster)
+        chat = opened.chat
+        report = audit(chat, options.config, window=opened.window,
                        theme=list(options.theme) if options.theme else None, lang=options.lang, jobs=1)
         row = summary_row(report)
-        result = GroupResult(row=row, name=name, evidence=_evidence_payload(report.spam.evidence),
+        result = GroupResult(row=row, name=name, lang=report.lang, evidence=_evidence_payload(report.spam.evidence),
                              members=_members_payload(report, chat.platform))
     except Exception as exc:  # noqa: BLE001
         message, cacheable = _describe(exc)
@@ -327,17 +318,6 @@ def _error_row(source: str, message: str, *, group: str = "", platform: str = ""
     row: dict[str, Any] = dict.fromkeys(SUMMARY_COLUMNS)
     row.update(group=group, source=source, platform=platform, format=fmt, status="error", error=message)
     return row
-
-
-def _date(text: str | None):
-    if not text:
-        return None
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise OptionError(f"--date {text!r} is not a date", hint="use YYYY-MM-DD") from None
 
 
 def _unique_names(source: str, groups: Sequence[str]) -> list[str]:
@@ -661,11 +641,7 @@ def run_batch(
         raise OptionError(f"--engine {engine!r} is not one of {', '.join(ENGINES)}")
     if scheduler is not None and engine != "dask":
         raise OptionError("--scheduler needs --engine dask")
-    _date(options.date)  # a bad --date is a usage error, not an error row per file
-    if options.log_format:
-        from analysis.parsers import get_format
-
-        get_format(options.log_format)
+    check_options(options.inputs)  # a bad --date is a usage error, not an error row per file
     jobs = default_jobs() if not jobs or jobs < 0 else jobs
     paths = list(paths)
     if any(str(p) == "-" for p in paths):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from analysis.config import HealthConfig
+from analysis.notes import Note, note
 
 STAGE_SCORES: dict[str, float] = {"growing": 100.0, "stable": 80.0, "new": 70.0, "declining": 35.0, "dead": 0.0}
 """Sub-score of each lifecycle stage (the trend component)."""
@@ -33,8 +34,10 @@ class Component:
     """0-100, or None when it does not apply."""
     weight: float
     """Its weight in the overall score (before renormalising over applicable components)."""
-    evidence: str
-    """One sentence saying what was measured and against which thresholds."""
+    evidence: tuple[Note, ...]
+    """What was measured and against which thresholds (``health.share``,
+    ``health.not_measurable``, ``health.stage``), then any further signals (the spam
+    component's ``pressure.*`` notes); cli words them."""
 
 
 @dataclass(frozen=True)
@@ -61,40 +64,26 @@ def _band(score: float) -> str:
     return "good" if score >= 70 else "fair" if score >= 40 else "poor"
 
 
-_WHAT_ZH = {
-    "weekly speakers / members": "周发言人数 / 成员数",
-    "messages written by the top 10% of speakers": "前 10% 发言者所写消息占比",
-    "messages flagged as spam or flooding": "判为广告或刷屏的消息占比",
-    "substantive messages on the group's theme": "与群主题相关的实质消息占比",
-    "newcomers who spoke within 7 days of joining": "入群 7 天内发言的新人占比",
-    "questions nobody answered": "无人回应的提问占比",
+METRICS = {
+    "participation": "weekly_speakers",
+    "concentration": "top10_share",
+    "spam": "spam_share",
+    "on_topic": "on_topic_share",
+    "newcomers": "newcomer_activation",
+    "responsiveness": "unanswered_share",
 }
-"""The measured figures' names in Chinese, for a report in zh."""
-STAGE_NAMES_ZH = {"growing": "增长", "stable": "平稳", "new": "新建", "declining": "衰退", "dead": "沉寂"}
-"""Lifecycle stages in Chinese (evidence, recommendations, renderers)."""
+"""Each share component's measured figure, as the ``metric`` parameter of its evidence
+(``metric.<name>`` in the catalogue: "weekly speakers / members", ...)."""
 
 
-def _share(name: str, value: float | None, good: float, bad: float, weight: float, what: str,
-           lang: str = "en") -> Component:
-    zh = lang == "zh"
-    label = _WHAT_ZH.get(what, what) if zh else what
+def _share(name: str, value: float | None, good: float, bad: float, weight: float) -> Component:
+    metric = METRICS[name]
     if value is None:
-        return Component(name, None, "n/a", None, weight,
-                         f"{label}：本时段无法计算" if zh else f"{what}: not measurable in this window")
+        return Component(name, None, "n/a", None, weight, (note("health.not_measurable", metric=metric),))
     score = linear_score(value, good, bad)
-    if zh:
-        direction = "至少" if good > bad else "至多"
-        evidence = f"{label} {percent(value)}（良好：{direction} {percent(good)}；较差：{percent(bad)}）"
-    else:
-        direction = "at least" if good > bad else "at most"
-        evidence = f"{what} {percent(value)} (good: {direction} {percent(good)}; poor: {percent(bad)})"
-    return Component(name, value, _band(score), score, weight, evidence)
-
-
-def percent(value: float) -> str:
-    """A share as a percentage: one decimal below 10% (0.1% of spam matters), none above."""
-    text = f"{value:.1%}" if abs(value) < 0.1 and value != 0 else f"{value:.0%}"
-    return text.replace(".0%", "%")
+    code = "health.share_at_least" if good > bad else "health.share_at_most"
+    return Component(name, value, _band(score), score, weight,
+                     (note(code, metric=metric, value=value, good=good, bad=bad),))
 
 
 def score_health(
@@ -107,8 +96,7 @@ def score_health(
     newcomer_activation: float | None,
     unanswered_share: float | None,
     config: HealthConfig | None = None,
-    spam_notes: tuple[str, ...] = (),
-    lang: str = "en",
+    spam_notes: tuple[Note, ...] = (),
 ) -> Health:
     """Combine the raw figures into the health score.
 
@@ -123,27 +111,20 @@ def score_health(
         config: thresholds and weights.
         spam_notes: further spam-pressure signals (flooding, link share) added to the spam
             component's evidence; they do not change its sub-score.
-        lang: the language of the evidence sentences (en or zh); the figures are the same.
     """
     c = config or HealthConfig()
     parts = [
-        _share("participation", participation, c.participation_good, c.participation_poor,
-               c.weight_participation, "weekly speakers / members", lang),
-        _stage(stage, c.weight_trend, lang),
-        _share("concentration", top10_share, c.top10_share_good, c.top10_share_poor,
-               c.weight_concentration, "messages written by the top 10% of speakers", lang),
-        _share("spam", spam_ratio, c.spam_ratio_good, c.spam_ratio_poor, c.weight_spam,
-               "messages flagged as spam or flooding", lang),
-        _share("on_topic", on_topic_ratio, c.on_topic_good, c.on_topic_poor, c.weight_on_topic,
-               "substantive messages on the group's theme", lang),
-        _share("newcomers", newcomer_activation, c.newcomers_good, c.newcomers_poor,
-               c.weight_newcomers, "newcomers who spoke within 7 days of joining", lang),
-        _share("responsiveness", unanswered_share, c.unanswered_good, c.unanswered_poor,
-               c.weight_responsiveness, "questions nobody answered", lang),
+        _share("participation", participation, c.participation_good, c.participation_poor, c.weight_participation),
+        _stage(stage, c.weight_trend),
+        _share("concentration", top10_share, c.top10_share_good, c.top10_share_poor, c.weight_concentration),
+        _share("spam", spam_ratio, c.spam_ratio_good, c.spam_ratio_poor, c.weight_spam),
+        _share("on_topic", on_topic_ratio, c.on_topic_good, c.on_topic_poor, c.weight_on_topic),
+        _share("newcomers", newcomer_activation, c.newcomers_good, c.newcomers_poor, c.weight_newcomers),
+        _share("responsiveness", unanswered_share, c.unanswered_good, c.unanswered_poor, c.weight_responsiveness),
     ]
     if spam_notes:
         spam = parts[3]
-        parts[3] = replace(spam, evidence=("；" if lang == "zh" else "; ").join((spam.evidence, *spam_notes)))
+        parts[3] = replace(spam, evidence=(*spam.evidence, *spam_notes))
     applicable = [p for p in parts if p.score is not None and p.weight > 0]
     total = sum(p.weight for p in applicable)
     score = round(sum(p.score * p.weight for p in applicable) / total, 1) if total else 0.0
@@ -151,15 +132,9 @@ def score_health(
     return Health(score=score, band=band, components=tuple(parts))
 
 
-def _stage(stage: str | None, weight: float, lang: str = "en") -> Component:
-    zh = lang == "zh"
+def _stage(stage: str | None, weight: float) -> Component:
     if stage is None or stage not in STAGE_SCORES:
-        return Component("trend", stage, "n/a", None, weight, "生命周期阶段：未知" if zh else "lifecycle stage: not known")
+        return Component("trend", stage, "n/a", None, weight, (note("health.stage_unknown"),))
     score = STAGE_SCORES[stage]
-    if zh:
-        scale = "、".join(f"{STAGE_NAMES_ZH[s]} {v:g}" for s, v in STAGE_SCORES.items())
-        evidence = f"生命周期阶段：{STAGE_NAMES_ZH[stage]}（{scale}）"
-    else:
-        scale = ", ".join(f"{s} {v:g}" for s, v in STAGE_SCORES.items())
-        evidence = f"lifecycle stage {stage} ({scale})"
-    return Component("trend", stage, _band(score), score, weight, evidence)
+    return Component("trend", stage, _band(score), score, weight,
+                     (note("health.stage", stage=stage, scale=dict(STAGE_SCORES)),))

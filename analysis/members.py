@@ -1,4 +1,5 @@
-"""Members: one row per known member, with a tier and the evidence for it.
+"""Members: one row per known member, with a tier and the evidence for it (a code and the
+figures it rests on, never a sentence).
 
 Who is a *known member* (as of the window end, from the full history before it):
 
@@ -48,10 +49,17 @@ from analysis.window import Window, resolve_window
 TIERS: tuple[str, ...] = ("core", "active", "occasional", "silent", "dormant", "left")
 """Every tier, from the most to the least engaged (the member table is sorted this way)."""
 
+EVIDENCE_CODES: tuple[str, ...] = (
+    "tier.core_by_share", "tier.core_by_days", "tier.active", "tier.occasional",
+    "tier.silent_spoke_before", "tier.silent_joined", "tier.silent_on_roster", "tier.silent_never",
+    "tier.dormant", "tier.left",
+)
+"""Every ``evidence_code``: why a member is in their tier (see :class:`MembersResult`)."""
+
 DAY = np.timedelta64(1, "D").astype("timedelta64[ns]")
 WEEK = 7 * DAY
 
-__all__ = ["TABLE_COLUMNS", "TIERS", "Membership", "MembersResult", "analyse_members", "member_summary",
+__all__ = ["EVIDENCE_CODES", "TABLE_COLUMNS", "TIERS", "Membership", "MembersResult", "analyse_members", "member_summary",
            "member_table", "membership"]
 
 
@@ -276,7 +284,24 @@ class MembersResult:
       date; ``left``: when they left (NaT = still in the group);
     - ``days_silent``: whole days from the last message to the window end; for members
       who never spoke, from when they joined; missing when neither is known;
-    - ``tier``: see the module docstring; ``evidence``: why, in words with the numbers.
+    - ``tier``: see the module docstring;
+    - ``evidence_code``: why the member is in their tier, one of :data:`EVIDENCE_CODES`
+      (``tier.left``, ``tier.dormant``, ``tier.silent_spoke_before``, ``tier.silent_joined``,
+      ``tier.silent_on_roster``, ``tier.silent_never``, ``tier.core_by_share``,
+      ``tier.core_by_days``, ``tier.active``, ``tier.occasional``). The figures each code
+      rests on are the columns here and the per-window fields of the result (``k_core``,
+      ``need_weeks``, ``days``, ``weeks``, ``config``); ``cli/catalogue_members.py`` words
+      them. Categorical;
+    - ``rank``: place by messages in the window (1 = most; ties by ``sender_id``; members
+      with no message in the window rank after everyone who wrote);
+    - ``core_by_share``: among the ``k_core`` top-ranked members who together wrote
+      ``core_message_share`` of the window's messages (and wrote at least one);
+      ``core_by_days``: spoke on at least ``core_day_share`` of the window's ``days``. Both
+      are facts whatever the tier (a member who left can still have ``core_by_share``); the
+      core tier is given to members with either, and ``tier.core_by_share`` wins when both.
+
+    The library builds no sentences: ``cli.catalogue_members.with_evidence`` adds the
+    worded ``evidence`` column (zh or en) for people.
     """
     tier_counts: dict[str, int]
     """Members per tier, every tier present (zeros included), in :data:`TIERS` order."""
@@ -292,8 +317,16 @@ class MembersResult:
     """Calendar days the window touches (denominator of ``core_day_share``)."""
     weeks: int
     """7-day periods counted back from the window end (the first may be partial)."""
+    k_core: int
+    """The fewest members who together wrote ``core_message_share`` of the window's
+    messages (``core_by_share`` = ``rank <= k_core``); 0 when nobody wrote."""
+    need_weeks: int
+    """Weeks with a message needed to be active: ``ceil(active_week_share * weeks)``, at
+    least 1 (``tier.active`` when ``active_weeks >= need_weeks``, else ``tier.occasional``)."""
     config: dict
-    """The ``[members]`` thresholds used."""
+    """The ``[members]`` thresholds used: ``dormant_days`` (days without a message before
+    the window end that make a member who spoke dormant), ``core_message_share`` and
+    ``core_day_share`` (0..1, the two core rules), ``active_week_share`` (0..1)."""
 
 
 def _cover(sorted_desc: np.ndarray, share: float) -> int:
@@ -380,12 +413,8 @@ def analyse_members(
     days_silent[unknown] = pd.NA
 
     first_seen = m["first_seen"].to_numpy()
-    evidence = _evidence(
-        tier=tier, messages=messages, active_days=active_days, active_weeks=active_weeks,
-        rank=rank, core_by_share=core_by_share, k_core=k_core, days=days, weeks=weeks,
-        need_weeks=need_weeks, last=last, left=left, joined=joined, days_silent=days_silent,
-        spoke=spoke, config=config, total=total, on_roster_only=np.isnat(m["first_known"].to_numpy()),
-    )
+    evidence_code = _evidence_codes(tier=tier, core_by_share=core_by_share, spoke=spoke,
+                                    joined=joined, on_roster_only=np.isnat(m["first_known"].to_numpy()))
     frame = pd.DataFrame({
         "sender_id": m["sender_id"],
         "sender": m["sender"],
@@ -400,7 +429,10 @@ def analyse_members(
         "left": left,
         "days_silent": days_silent,
         "tier": pd.Categorical(tier, categories=list(TIERS), ordered=True),
-        "evidence": pd.array(evidence, dtype="string"),
+        "evidence_code": pd.Categorical(evidence_code, categories=list(EVIDENCE_CODES)),
+        "rank": rank,
+        "core_by_share": core_by_share,
+        "core_by_days": core_by_days,
         "names": m["names"],
     })
     frame = frame.sort_values(["tier", "messages", "sender_id"], ascending=[True, False, True],
@@ -410,7 +442,7 @@ def analyse_members(
     return MembersResult(
         window=window, members=frame, tier_counts={t: int(counts[t]) for t in TIERS},
         known=n, messages=total, cover_50=_cover(sorted_msgs, 0.5), cover_80=_cover(sorted_msgs, 0.8),
-        days=days, weeks=weeks,
+        days=days, weeks=weeks, k_core=k_core, need_weeks=need_weeks,
         config={"dormant_days": mc.dormant_days, "core_message_share": mc.core_message_share,
                 "core_day_share": mc.core_day_share, "active_week_share": mc.active_week_share},
     )
@@ -426,61 +458,39 @@ def _distinct_per_code(codes: np.ndarray, keys: np.ndarray, n: int) -> np.ndarra
     return np.bincount(pair // width, minlength=n).astype(np.int64)
 
 
-def _date(values: np.ndarray) -> pd.Series:
-    return pd.Series(values.astype("datetime64[ns]")).dt.strftime("%Y-%m-%d").fillna("?")
-
-
-def _evidence(*, tier, messages, active_days, active_weeks, rank, core_by_share, k_core, days,
-              weeks, need_weeks, last, left, joined, days_silent, spoke, config, total,
-              on_roster_only) -> np.ndarray:
-    """One sentence per member saying why they are in their tier (vectorised strings)."""
-    mc = config.members
-    s = pd.Series
-    msgs = s(messages).astype(str)
-    ad = s(active_days).astype(str)
-    aw = s(active_weeks).astype(str)
-    ds = s(days_silent).astype("string").fillna("?")
-    share_pct = s(messages / total * 100 if total else np.zeros(len(messages))).round(1).astype(str)
-    last_d, left_d, joined_d = _date(last), _date(left), _date(joined)
-
-    ev_left = "left on " + left_d + " (leave notice, no message after it)"
-    ev_dormant = ("last message " + last_d + ", " + ds + " days before the window end (no message in the last "
-                  + str(mc.dormant_days) + " days)")
-    never = np.where(~np.isnat(joined), "never spoke; joined " + joined_d + ", " + ds + " days before the window end",
-                     np.where(on_roster_only, "never spoke; on the member list", "never spoke"))
-    ev_silent = pd.Series(np.where(spoke, "no message in the window; last message " + last_d + ", "
-                                   + ds + " days before its end", never))
-    core_share_text = ("rank " + s(rank).astype(str) + " of the " + str(k_core) + " members who wrote "
-                       + f"{mc.core_message_share:.0%} of messages (" + msgs + " messages, " + share_pct + "%)")
-    core_days_text = ("spoke on " + ad + " of " + str(days) + " days (at least "
-                      + f"{mc.core_day_share:.0%})")
-    ev_core = pd.Series(np.where(core_by_share, core_share_text, core_days_text))
-    ev_active = ("spoke in " + aw + " of " + str(weeks) + " weeks (at least " + str(need_weeks) + "); "
-                 + msgs + " messages on " + ad + " days")
-    ev_occ = ("spoke in " + aw + " of " + str(weeks) + " weeks (fewer than " + str(need_weeks) + "); "
-              + msgs + " messages on " + ad + " days")
-    out = np.select(
+def _evidence_codes(*, tier: np.ndarray, core_by_share: np.ndarray, spoke: np.ndarray,
+                    joined: np.ndarray, on_roster_only: np.ndarray) -> np.ndarray:
+    """The :data:`EVIDENCE_CODES` entry of each member (vectorised)."""
+    silent = np.select([spoke, ~np.isnat(joined), on_roster_only],
+                       ["tier.silent_spoke_before", "tier.silent_joined", "tier.silent_on_roster"],
+                       default="tier.silent_never")
+    core = np.where(core_by_share, "tier.core_by_share", "tier.core_by_days")
+    return np.select(
         [tier == "left", tier == "dormant", tier == "silent", tier == "core", tier == "active"],
-        [ev_left.to_numpy(object), ev_dormant.to_numpy(object), ev_silent.to_numpy(object),
-         ev_core.to_numpy(object), ev_active.to_numpy(object)],
-        default=ev_occ.to_numpy(object),
-    )
-    return out.astype(object)
+        ["tier.left", "tier.dormant", silent, core, "tier.active"],
+        default="tier.occasional",
+    ).astype(object)
 
 
 TABLE_COLUMNS: tuple[str, ...] = (
     "sender_id", "sender", "role", "messages", "share", "active_days", "active_weeks",
-    "first_seen", "last_seen", "joined", "left", "days_silent", "tier", "evidence",
+    "first_seen", "last_seen", "joined", "left", "days_silent", "tier", "evidence_code",
+    "rank", "core_by_share", "core_by_days",
 )
-"""Columns of the member CSV, in order (``names`` is added in JSON)."""
+"""Columns of the library's member table, in order (``names`` is added in JSON). The CLI
+inserts the worded ``evidence`` after ``tier`` (``cli.catalogue_members.with_evidence``)."""
 
 
 def member_table(result: MembersResult, *, names: bool = False) -> pd.DataFrame:
     """The member frame ready for output: :data:`TABLE_COLUMNS` (plus ``names`` as lists
-    when ``names``), tier as plain text, share rounded to 4 places."""
+    when ``names``), tier and evidence_code as plain text, share rounded to 4 places.
+
+    No sentence: ``cli.catalogue_members.with_evidence(table, result, lang)`` adds the
+    ``evidence`` column people read."""
     cols = list(TABLE_COLUMNS) + (["names"] if names else [])
     out = result.members[cols].copy()
     out["tier"] = out["tier"].astype(str)
+    out["evidence_code"] = out["evidence_code"].astype(str)
     out["share"] = out["share"].round(4)
     if names:
         out["names"] = [list(n) for n in out["names"]]  # one per member
@@ -488,7 +498,9 @@ def member_table(result: MembersResult, *, names: bool = False) -> pd.DataFrame:
 
 
 def member_summary(result: MembersResult, chat: Chat) -> dict:
-    """Group-level facts for the JSON output: group, window, tier counts, cover factors."""
+    """Group-level facts for the JSON output: group, window, tier counts, cover factors,
+    and the per-window figures the evidence codes cite (days, weeks, k_core, need_weeks,
+    thresholds)."""
     return {
         "group": chat.group,
         "source": chat.source,
@@ -499,5 +511,9 @@ def member_summary(result: MembersResult, chat: Chat) -> dict:
         "tiers": dict(result.tier_counts),
         "cover_50": result.cover_50,
         "cover_80": result.cover_80,
+        "days": result.days,
+        "weeks": result.weeks,
+        "k_core": result.k_core,
+        "need_weeks": result.need_weeks,
         "thresholds": dict(result.config),
     }

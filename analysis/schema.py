@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.errors import SchemaError
+from analysis.notes import Note
 
 MSG_ID = "msg_id"
 """The export's own message id; ``L<line>`` when the export has none."""
@@ -213,8 +214,9 @@ class Chat:
     """Physical lines in the source (CRLF, lone LF and lone CR each end one line)."""
     unparsed: list[UnparsedLine] = field(default_factory=list)
     """Every non-blank line that no record took, with its line number."""
-    warnings: list[str] = field(default_factory=list)
-    """Assumptions the parser made (day-first dates, identity by name only, ...)."""
+    warnings: list[Note] = field(default_factory=list)
+    """Assumptions the parser made (day-first dates, identity by name only, ...), as ``parse.*``
+    codes with their figures; ``cli/catalogue_parse.py`` words them (and the coverage line)."""
     roster: pd.DataFrame | None = None
     """Known members from the export or ``--roster``: columns ``sender_id, sender, role, joined``."""
 
@@ -222,22 +224,6 @@ class Chat:
     def unparsed_count(self) -> int:
         """How many non-blank lines were not understood."""
         return len(self.unparsed)
-
-    def coverage(self) -> str:
-        """A one-line summary of what was read: records, lines not understood, encoding, assumptions."""
-        parts = [
-            f"{len(self.messages):,} records",
-            f"{self.unparsed_count:,} lines not understood",
-            f"format {self.format}",
-        ]
-        if self.encoding:
-            parts.append(f"encoding {self.encoding}")
-        if self.group:
-            parts.append(f"group {self.group!r}")
-        summary = ", ".join(parts)
-        if self.warnings:
-            summary += "; assumed: " + "; ".join(self.warnings)
-        return summary
 
 
 ROSTER_COLUMNS: tuple[str, ...] = ("sender_id", "sender", "role", "joined")

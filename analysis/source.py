@@ -37,7 +37,7 @@ DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024
 
 STDIN_MAX_BYTES = 512 * 1024 * 1024
 """Standard input is read into memory; without ``max_bytes`` it is refused past this size
-(the largest default limit of any format, see :data:`analysis.parsers.STREAM_MAX_BYTES`)."""
+(the largest default limit of any format, see :data:`analysis.logformat.STREAM_MAX_BYTES`)."""
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import io
 import sys
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from analysis.batch import BatchOptions, BatchResult, run_batch, sort_by_health
-from analysis.config import load_config
-from analysis.errors import OptionError
+from analysis.loading import InputOptions, resolve_config
+from analysis.parsers import export_extensions
 from cli import options as o
 from cli import state
+from cli.catalogue import pct, say
 from cli.exit_codes import ExitCode
-from cli.output import choose_format, csv_text, dumps, records, write_output
+from cli.output import csv_text, dumps, records, write_output
+from cli.tables import render_frame
+from cli.topics_cmd import theme_terms
 
 NAME = "batch"
 HELP = """Audit many groups at once: one row per group (health, activity, spam, topics) and cross-group findings.
@@ -36,7 +39,6 @@ any input failed (the others are still audited).
 Example:  community-audit batch sample_logs --recursive -o groups.csv
 """
 
-SECTIONS = ("summary", "cross_group")
 TABLE_COLUMNS = ("group", "source", "status", "messages", "speakers", "participation", "spam_ratio",
                  "on_topic_ratio", "lifecycle_stage", "health_score", "error")
 
@@ -52,11 +54,13 @@ class DetailsWriter:
     def __call__(self, report: Any, name: str) -> None:
         from analysis.members import member_table
         from cli.render_report import render
+        from cli.words import localise_members
 
         folder = Path(self.folder)
         write_output(folder / f"{name}.report.json", text=render(report, "json"))
         write_output(folder / f"{name}.report.html", text=render(report, "html"))
-        write_output(folder / f"{name}.members.csv", text=csv_text(member_table(report.members)), bom=self.bom)
+        table = localise_members(member_table(report.members), report.members, report.lang)
+        write_output(folder / f"{name}.members.csv", text=csv_text(table), bom=self.bom)
 
     def exists(self, name: str) -> bool:
         """True when this group's detail files are already in the folder (a cached input)."""
@@ -65,37 +69,77 @@ class DetailsWriter:
                    for suffix in (".report.json", ".report.html", ".members.csv"))
 
 
+class Format(str, Enum):
+    """What ``batch`` writes."""
+
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class Section(str, Enum):
+    """Which table ``batch`` writes."""
+
+    summary = "summary"
+    cross_group = "cross_group"
+
+
+class Sort(str, Enum):
+    """Row order of the summary."""
+
+    health = "health"
+    input = "input"
+
+
+PathsArg = Annotated[list[str], typer.Argument(help="Export files, folders and globs.", metavar="PATH")]
+RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Walk subfolders too (and let ** in globs "
+                                            "match folders).")]
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: all cores; "
+                                             "1 = no pool). With --engine dask and no --scheduler: workers of the "
+                                             "local cluster.", rich_help_panel="Execution")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local (process pool) or dask (needs the 'dask' extra).",
+                                        rich_help_panel="Execution")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. "
+                                                  "tcp://10.0.0.5:8786 (workers must see the same paths).",
+                                                  rich_help_panel="Execution")]
+CacheOpt = Annotated[Path | None, typer.Option("--cache", help="Reuse results of files whose content, options, "
+                                               "config and tool version are unchanged; kept in this folder "
+                                               "(nothing is written elsewhere).", file_okay=False,
+                                               rich_help_panel="Execution")]
+DetailsOpt = Annotated[Path | None, typer.Option("--details", help="Also write each group's report (json, html) "
+                                                 "and member CSV, plus summary.csv and cross_group.csv, into this "
+                                                 "folder.", file_okay=False, rich_help_panel="Output")]
+SectionOpt = Annotated[Section, typer.Option("--section", help="What to output: summary (one row per group) or "
+                                             "cross_group.", case_sensitive=False, rich_help_panel="Output")]
+SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order: health (errors, then the least healthy first) "
+                                       "or input.", case_sensitive=False, rich_help_panel="Output")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme keywords for every group, comma-separated "
+                                              "(overrides the config's group theme).", rich_help_panel="Analysis")]
+
+
+@o.reads_log
 def command(
-    paths: Annotated[list[str], typer.Argument(help="Export files, folders and globs.", metavar="PATH")],
-    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Walk subfolders too (and let ** in globs match folders).")] = False,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=0, help="Worker processes (default: all cores; 1 = no pool). With --engine dask and no --scheduler: workers of the local cluster.", rich_help_panel="Execution")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="local (process pool) or dask (needs the 'dask' extra).", rich_help_panel="Execution")] = "local",
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (workers must see the same paths).", rich_help_panel="Execution")] = None,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Reuse results of files whose content, options, config and tool version are unchanged; kept in this folder (nothing is written elsewhere).", file_okay=False, rich_help_panel="Execution")] = None,
-    details: Annotated[Path | None, typer.Option("--details", help="Also write each group's report (json, html) and member CSV, plus summary.csv and cross_group.csv, into this folder.", file_okay=False, rich_help_panel="Output")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, csv or json (default table; from -o's extension).", rich_help_panel="Output")] = None,
-    section: Annotated[str, typer.Option("--section", help="What to output: summary (one row per group) or cross_group.", rich_help_panel="Output")] = "summary",
-    sort: Annotated[str, typer.Option("--sort", help="Row order: health (errors, then the least healthy first) or input.", rich_help_panel="Output")] = "health",
+    paths: PathsArg,
+    inputs: InputOptions,
+    recursive: RecursiveOpt = False,
+    jobs: JobsOpt = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    cache: CacheOpt = None,
+    details: DetailsOpt = None,
+    fmt: o.format_option(Format, Format.table) = None,
+    section: SectionOpt = Section.summary,
+    sort: SortOpt = Sort.health,
     output: o.OutputOpt = None,
     no_bom: o.NoBomOpt = False,
-    log_format: o.LogFormatOpt = None,
-    tz: o.TzOpt = None,
-    dayfirst: o.DayfirstOpt = None,
-    date: o.DateOpt = None,
-    strict: o.StrictOpt = False,
-    max_bytes: o.MaxBytesOpt = None,
-    config: o.ConfigOpt = None,
-    since: o.SinceOpt = None,
-    until: o.UntilOpt = None,
-    last: o.LastOpt = None,
+    lang: o.LangOpt = "auto",
+    theme: ThemeOpt = None,
 ) -> None:
-    if section not in SECTIONS:
-        raise OptionError(f"--section {section!r} is not one of {', '.join(SECTIONS)}")
-    if sort not in ("health", "input"):
-        raise OptionError(f"--sort {sort!r} is not one of health, input")
-    fmt = choose_format(fmt, output, "table", ("table", "csv", "json"))
-    options = BatchOptions(config=load_config(config), log_format=log_format, tz=tz, dayfirst=dayfirst,
-                           date=date, strict=strict, max_bytes=max_bytes, since=since, until=until, last=last)
+    fmt = o.choose_format(fmt, output, Format.table)
+    o.lang_of(lang)
+    terms = theme_terms(theme)
+    options = BatchOptions(inputs=inputs, config=resolve_config(inputs), lang=lang,
+                           theme=tuple(terms) if terms else None)
     hook = None
     if details is not None:
         details.mkdir(parents=True, exist_ok=True)
@@ -103,25 +147,33 @@ def command(
     with _progress() as progress:
         result = run_batch(paths, options=options, recursive=recursive, jobs=jobs, engine=engine,
                            scheduler=scheduler, cache_dir=cache, progress=progress, details=hook)
-    _report(result)
+    table_lang = lang if lang in ("zh", "en") else _main_lang(result)
+    _report(result, table_lang)
     rows = result.rows
     if details is not None:  # each group's detail-file stem
         rows = rows.assign(details=[g.name for g in result.groups])
-    rows = sort_by_health(rows) if sort == "health" else rows
+    rows = sort_by_health(rows) if sort is Sort.health else rows
     if details is not None:
         write_output(details / "summary.csv", text=csv_text(rows), bom=not no_bom)
         write_output(details / "cross_group.csv", text=csv_text(result.cross_group), bom=not no_bom)
-    frame = rows if section == "summary" else result.cross_group
-    inputs = tuple(paths)
-    if fmt == "csv":
-        write_output(output, text=csv_text(frame), bom=not no_bom and output is not None, inputs=inputs)
-    elif fmt == "json":
-        write_output(output, text=dumps(records(frame)), inputs=inputs)
-    else:
-        write_output(output, text=_table(frame, section, result, output is None and sys.stdout.isatty()),
-                     inputs=inputs)
+    frame = rows if section is Section.summary else result.cross_group
+    sources = tuple(paths)
+    writers = {
+        Format.csv: lambda: write_output(output, text=csv_text(frame), bom=not no_bom and output is not None,
+                                         inputs=sources),
+        Format.json: lambda: write_output(output, text=dumps(records(frame)), inputs=sources),
+        Format.table: lambda: write_output(output, inputs=sources, text=_table(
+            frame, section, result, table_lang, output is None and sys.stdout.isatty())),
+    }
+    writers[fmt]()
     if result.failed:
         raise typer.Exit(ExitCode.ERROR)
+
+
+def _main_lang(result: BatchResult) -> str:
+    """The language most audited groups were reported in (en when none was)."""
+    langs = [g.lang for g in result.groups if g.lang]
+    return max(("zh", "en"), key=langs.count) if langs else "en"
 
 
 class _progress:
@@ -155,44 +207,42 @@ class _progress:
             self._bar.__exit__(*exc)
 
 
-def _report(result: BatchResult) -> None:
+def _report(result: BatchResult, lang: str) -> None:
     """The run's summary and every error, on stderr."""
     ok = int((result.rows["status"] == "ok").sum())
     inputs = len(result.stats)
     if not inputs:
-        state.print_warning("no export found (folders are walked for .txt .csv .tsv .json .jsonl .ndjson .zip; "
-                            "subfolders only with --recursive)")
-    note = f"audited {ok} group(s) from {inputs} input(s) in {result.seconds:.1f} s"
+        state.print_warning(say("batch.nothing_found", lang, extensions=" ".join(export_extensions())), lang)
+    note = say("batch.audited", lang, ok=ok, inputs=inputs, seconds=result.seconds)
     if result.cached:
-        note += f"; {len(result.cached)} input(s) from cache"
+        note += say("batch.from_cache", lang, n=len(result.cached))
     state.print_note(note)
     if result.skipped:
-        shown = ", ".join(result.skipped[:5]) + (f" and {len(result.skipped) - 5} more" if len(result.skipped) > 5 else "")
-        state.print_note(f"skipped {len(result.skipped)} file(s) no format recognises: {shown} "
-                         "(name a file explicitly, or pass --log-format, to see why)")
+        more = len(result.skipped) - 5
+        shown = ", ".join(result.skipped[:5]) + (say("batch.and_more", lang, n=more) if more > 0 else "")
+        state.print_note(say("batch.skipped", lang, n=len(result.skipped), shown=shown))
     for row in result.errors.itertuples():
         state.print_error(row.error if str(row.source) in row.error else f"{row.source}: {row.error}")
 
 
-def _table(frame, section: str, result: BatchResult, color: bool) -> str:
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
+_PERCENT_COLUMNS = ("participation", "spam_ratio", "on_topic_ratio")
 
-    if section == "summary":
-        frame = frame[list(TABLE_COLUMNS)]
-        title = f"{len(frame)} group(s), sorted by health; {len(result.errors)} error(s)"
+
+def _table(frame, section: Section, result: BatchResult, lang: str, color: bool) -> str:
+    import pandas as pd
+
+    if section is Section.summary:
+        frame = frame[list(TABLE_COLUMNS)].copy()
+        for col in _PERCENT_COLUMNS:
+            frame[col] = frame[col].map(lambda v: "" if v is None or pd.isna(v) else pct(float(v)))
+        frame["lifecycle_stage"] = frame["lifecycle_stage"].map(
+            lambda v: say(f"stage.{v}", lang) if isinstance(v, str) and v else "")
+        frame["status"] = frame["status"].map(lambda v: say(f"status.{v}", lang) if isinstance(v, str) else "")
+        title = say("batch.summary_title", lang, groups=len(frame), errors=len(result.errors))
     else:
-        title = f"{len(frame)} finding(s) shared by several groups"
-    buf = io.StringIO()
+        title = say("batch.cross_title", lang, n=len(frame))
     width = max(state.err_console().width, 160) if color else 200
-    console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
-    table = Table(title=escape(title), title_justify="left")
-    for col in frame.columns:
-        number = frame[col].dtype.kind in "iuf"
-        table.add_column(col, overflow="fold", justify="right" if number else "left", no_wrap=number,
-                         ratio=None if number else 1)
-    for row in records(frame):
-        table.add_row(*(escape("" if v is None else str(v)[:80]) for v in row.values()))
-    console.print(table)
-    return buf.getvalue()
+    return render_frame(frame, title, lang=lang, color=color, width=width, shorten=dict.fromkeys(frame.columns, 80),
+                        numbers=[c for c in frame.columns if c in ("messages", "speakers", "health_score",
+                                                                   "n_groups", "members", "spam_messages",
+                                                                   *_PERCENT_COLUMNS)])

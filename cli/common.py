@@ -1,93 +1,37 @@
-"""What most commands do first: load the config, read the log, report coverage, clip the window."""
+"""What every command that reads a log does first: open it (one library call), settle the
+language, and say on stderr what was read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from analysis.config import Config, load_config
-from analysis.errors import OptionError
-from analysis.parsers import ParseOptions, read_log
-from analysis.schema import Chat
-from analysis.window import Window, clip, resolve_window
+from analysis.language import resolve_lang
+from analysis.loading import InputOptions, OpenedLog, open_log
 from cli import state
+from cli.catalogue import say
 from cli.catalogue_parse import coverage_line
+from cli.options import lang_of
 
 
-def parse_columns(spec: str | None) -> dict[str, str] | None:
-    """``'timestamp=Time,sender=User'`` -> ``{'timestamp': 'Time', 'sender': 'User'}``."""
-    if not spec:
-        return None
-    mapping = {}
-    for part in spec.split(","):
-        key, sep, value = part.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise OptionError(f"--columns part {part!r} is not canonical=FileColumn",
-                              hint="e.g. --columns timestamp=Time,sender=User,text=Message")
-        mapping[key.strip()] = value.strip()
-    return mapping
-
-
-def parse_date(text: str | None):
-    """``--date`` value as a date, or None."""
-    if not text:
-        return None
-    import datetime
-
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise OptionError(f"--date {text!r} is not a date", hint="use YYYY-MM-DD") from None
-
-
-@dataclass
-class Loaded:
-    """A log read for a command: the chat clipped to the window, the window, the config."""
-
-    chat: Chat
-    window: Window
-    config: Config
-    full: Chat
-    """The chat before clipping (first_seen and tiers may look before the window)."""
-
-
-def load(
-    log: str,
-    *,
-    log_format: str | None = None,
-    tz: str | None = None,
-    group: str | None = None,
-    columns: str | None = None,
-    dayfirst: bool | None = None,
-    date: str | None = None,
-    strict: bool = False,
-    max_bytes: int | None = None,
-    config_path: Path | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    last: str | None = None,
-    quiet: bool = False,
-) -> Loaded:
-    """Read ``log`` with the common options and print the coverage line on stderr."""
-    config = load_config(config_path)
-    options = ParseOptions(
-        tz=tz or config.general.tz,
-        columns=parse_columns(columns),
-        dayfirst=dayfirst,
-        date=parse_date(date),
-    )
-    chat = read_log(log, log_format, group=group, options=options, strict=strict, max_bytes=max_bytes)
+def open_for_command(log: str, inputs: InputOptions, lang: str = "auto", *,
+                     quiet: bool = False) -> tuple[OpenedLog, str]:
+    """:func:`analysis.loading.open_log`, the language (``--lang``, else the config, else the
+    log's own), then the coverage line on stderr in that language (unless ``quiet``)."""
+    lang_of(lang)
+    opened = open_log(log, inputs)
+    lang = resolve_lang(lang, opened.config, opened.chat)
     if not quiet:
-        report_coverage(chat)
-    window = resolve_window(chat, since=since, until=until, last=last)
-    return Loaded(chat=clip(chat, window), window=window, config=config, full=chat)
+        report_coverage(opened, lang)
+    return opened, lang
 
 
-def report_coverage(chat: Chat) -> None:
+def report_coverage(opened: OpenedLog, lang: str = "en") -> None:
     """Print the one-line coverage summary and any unparsed lines (a few) on stderr."""
-    state.print_note(f"{chat.source}: {coverage_line(chat)}")
+    chat = opened.chat
+    state.print_note(f"{chat.source}: {coverage_line(chat, lang)}")
+    for item in opened.assumptions:
+        if item.code.startswith("open."):
+            state.print_note(say(item, lang))
     for item in chat.unparsed[:5]:
-        state.print_warning(f"{chat.source}:{item.line}: not understood: {item.text[:80]!r}")
+        state.print_warning(say("coverage.not_understood", lang, where=f"{chat.source}:{item.line}",
+                                text=repr(item.text[:80])), lang)
     if chat.unparsed_count > 5:
-        state.print_warning(f"... and {chat.unparsed_count - 5} more lines not understood "
-                            "(community-audit parse --unparsed lists them all)")
+        state.print_warning(say("coverage.more_not_understood", lang, n=chat.unparsed_count - 5), lang)

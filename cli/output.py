@@ -21,23 +21,9 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import OptionError
+from analysis.notes import Note
 
 _FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
-
-EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-              ".parquet": "parquet", ".md": "md", ".html": "html", ".htm": "html", ".txt": "table"}
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix ``'`` to a text cell a spreadsheet would treat as a formula.
-
-    A cell that already starts with quotes before such a character gets one more, so the
-    canonical CSV reader can undo exactly one quote (see ``generic_table``).
-    """
-    if isinstance(value, str) and _FORMULA_START.match(value):
-        return "'" + value
-    return value
-
 
 def safe_for_spreadsheet(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell neutralised and timestamps in ISO 8601."""
@@ -82,6 +68,8 @@ def json_default(value: Any) -> Any:
         return list(value)
     if isinstance(value, Path):
         return str(value)
+    if isinstance(value, Note):
+        return value.as_dict()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
@@ -103,22 +91,6 @@ def dumps(data: Any) -> str:
 def jsonl_text(frame: pd.DataFrame) -> str:
     """One JSON object per row."""
     return "".join(json.dumps(r, ensure_ascii=False, default=json_default) + "\n" for r in records(frame))
-
-
-def choose_format(fmt: str | None, output: Path | None, default: str, allowed: tuple[str, ...]) -> str:
-    """The output format: ``-f`` if given, else from ``-o``'s extension, else ``default``.
-
-    Raises:
-        OptionError: a format this command does not write.
-    """
-    chosen = fmt
-    if chosen is None and output is not None:
-        chosen = EXTENSIONS.get(output.suffix.lower())
-    chosen = chosen or default
-    if chosen not in allowed:
-        raise OptionError(f"this command writes {', '.join(allowed)}, not {chosen!r}",
-                          hint="pick one with -f")
-    return chosen
 
 
 def write_output(

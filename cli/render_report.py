@@ -11,93 +11,46 @@ from __future__ import annotations
 import html
 import io
 import math
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.errors import OptionError
-from analysis.health import percent
 from analysis.members import member_table
-from analysis.report import STAGE_NAMES_ZH, AuditReport, summary_row
+from analysis.report import AuditReport, summary_row
+from cli.catalogue import pct, say, say_all
+from cli.catalogue_members import member_spam_reasons, with_evidence
+from cli.catalogue_spam import with_reasons
 from cli.output import csv_text, dumps, records
+from cli.words import localise_members
 
 FORMATS = ("table", "json", "csv", "md", "html")
 """Output formats of ``community-audit report``."""
 SECTIONS = ("summary", "health", "members", "spam", "activity", "topics")
 """CSV sections (``--section``)."""
 SCHEMA = "community-audit/report"
-SCHEMA_VERSION = 1
-"""Bumped when a key of the JSON document is renamed or removed (adding keys does not)."""
+SCHEMA_VERSION = 2
+"""Bumped when a key of the JSON document is renamed or removed, or a value changes type
+(adding keys does not). 2: warnings and topic notes are ``{code, params, text}`` objects;
+recommendations and health components carry their codes (``code``, ``params``,
+``evidence_codes``); member rows carry ``evidence_code`` and spammers ``reason_rows``."""
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SPARK = "▁▂▃▄▅▆▇█"
 SHADES = " ░▒▓█"
 
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Community audit", "health": "Health", "stage": "stage", "window": "Window",
-        "days": "days", "records": "records", "unparsed": "lines not understood",
-        "components": "Health components", "component": "component", "value": "value", "band": "band",
-        "score": "score", "weight": "weight", "evidence": "evidence", "metrics": "Key metrics",
-        "messages": "messages", "speakers": "speakers", "members": "members known",
-        "participation": "participation (window)", "participation_weekly": "weekly participation",
-        "per_day": "messages / day", "per_speaker_day": "messages / speaker / day", "dau_mau": "DAU / MAU",
-        "top10": "top 10% of speakers wrote", "gini": "Gini of messages",
-        "first_response": "median first response", "unanswered": "questions unanswered",
-        "last_message": "last message", "links": "messages with links",
-        "weekly": "Weekly messages", "heat": "When the group talks (hour x weekday)",
-        "top_members": "Top members", "name": "member", "tier": "tier", "share": "share",
-        "active_days": "active days", "last_seen": "last seen", "quiet": "Silent and dormant",
-        "silent": "silent (never spoke)", "dormant": "dormant (went quiet)", "left": "left",
-        "eg": "e.g.", "spam": "Spam", "spam_messages": "spam messages", "suspects": "suspect",
-        "spammers": "spammers", "none": "none", "keywords": "Keywords", "on_topic": "on-topic",
-        "chitchat": "chit-chat", "theme": "theme", "proposed": "proposed", "events": "Events",
-        "red_packets": "red packets", "lift": "lift vs the half hour before", "checkins": "check-ins",
-        "participants": "participants", "newcomers": "newcomers", "activated": "spoke within 7 days",
-        "recommendations": "Recommendations", "priority": "priority", "anonymized": "anonymized",
-        "warnings": "Warnings", "as_of": "as of", "no_messages": "no messages in the window",
-        "text": "text", "reasons": "reasons", "time": "time", "sender": "sender", "hour": "hour",
-    },
-    "zh": {
-        "title": "社群体检报告", "health": "健康分", "stage": "阶段", "window": "时间范围",
-        "days": "天", "records": "条记录", "unparsed": "行未识别",
-        "components": "健康分构成", "component": "维度", "value": "数值", "band": "等级",
-        "score": "得分", "weight": "权重", "evidence": "依据", "metrics": "关键指标",
-        "messages": "消息数", "speakers": "发言人数", "members": "已知成员",
-        "participation": "发言比例（整个时段）", "participation_weekly": "周发言比例",
-        "per_day": "日均消息", "per_speaker_day": "人均每天消息", "dau_mau": "日活 / 月活",
-        "top10": "前 10% 发言者占比", "gini": "发言基尼系数",
-        "first_response": "首次回应中位数", "unanswered": "无人回应的提问",
-        "last_message": "最后一条消息", "links": "带链接的消息",
-        "weekly": "每周消息", "heat": "活跃时段（小时 x 星期）",
-        "top_members": "活跃成员", "name": "成员", "tier": "分层", "share": "占比",
-        "active_days": "活跃天数", "last_seen": "最后发言", "quiet": "潜水与沉默",
-        "silent": "潜水（从未发言）", "dormant": "沉默（曾活跃）", "left": "已退群",
-        "eg": "如", "spam": "广告", "spam_messages": "广告消息", "suspects": "可疑",
-        "spammers": "广告号", "none": "无", "keywords": "关键词", "on_topic": "主题相关",
-        "chitchat": "闲聊", "theme": "主题", "proposed": "自动推测", "events": "活动",
-        "red_packets": "红包", "lift": "红包后半小时消息倍数", "checkins": "打卡",
-        "participants": "参与人数", "newcomers": "新人", "activated": "7 天内发言",
-        "recommendations": "运营建议", "priority": "优先级", "anonymized": "已匿名化",
-        "warnings": "提示", "as_of": "截至", "no_messages": "时段内没有消息",
-        "text": "内容", "reasons": "原因", "time": "时间", "sender": "发送者", "hour": "时",
-    },
-}
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
-COMPONENT_NAMES = {
-    "en": {"participation": "Participation", "trend": "Trend & lifecycle", "concentration": "Dependence on a few",
-           "spam": "Spam pressure", "on_topic": "On-topic share", "newcomers": "Newcomer activation",
-           "responsiveness": "Responsiveness", "timing": "Timing"},
-    "zh": {"participation": "参与度", "trend": "活跃趋势", "concentration": "依赖少数人", "spam": "广告压力",
-           "on_topic": "话题聚焦", "newcomers": "新人激活", "responsiveness": "提问响应", "timing": "发布时间"},
-}
-BANDS_ZH = {"good": "良好", "fair": "一般", "poor": "较差", "n/a": "不适用", "healthy": "健康",
-            "at risk": "有风险", "critical": "危险"}
-TIERS_ZH = {"core": "核心", "active": "活跃", "occasional": "偶尔", "silent": "潜水", "dormant": "沉默",
-            "left": "已退群"}
-WEEKDAYS_ZH = ("一", "二", "三", "四", "五", "六", "日")
+
+def _pad_cells(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (a Chinese character takes two)."""
+    from rich.cells import cell_len
+
+    return text + " " * max(0, width - cell_len(text))
+
+
+def _weekdays(lang: str) -> list[str]:
+    return [say(f"weekday.{d}", lang) for d in WEEKDAY_KEYS]
 
 
 # -- small helpers -------------------------------------------------------------------------------
@@ -115,7 +68,7 @@ def _finite(value: Any) -> float | None:
 
 def _pct(value: Any) -> str:
     v = _finite(value)
-    return "–" if v is None else percent(v)
+    return "–" if v is None else pct(v)
 
 
 def _num(value: Any, digits: int = 1) -> str:
@@ -181,28 +134,43 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _notes(notes, lang: str | None = None) -> list[dict[str, Any]]:
+    """Notes as JSON: code and params (and, with ``lang``, the text in that language)."""
+    return [{**n.as_dict(), **({"text": say(n, lang)} if lang else {})} for n in notes]
+
+
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [_clean(r) for r in records(frame)] if len(frame) else []
 
 
-def _labels(lang: str) -> dict[str, str]:
-    return _LABELS["zh" if lang == "zh" else "en"]
+class _Labels:
+    """``L["messages"]``: the report's label in one language (``label.*`` in the catalogue)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def __getitem__(self, key: str) -> str:
+        return say(f"label.{key}", self.lang)
+
+
+def _labels(lang: str) -> _Labels:
+    return _Labels(lang)
 
 
 def _component_name(name: str, lang: str) -> str:
-    return COMPONENT_NAMES["zh" if lang == "zh" else "en"].get(name, name)
+    return say(f"component.{name}", lang)
 
 
 def _band(band: str, lang: str) -> str:
-    return BANDS_ZH.get(band, band) if lang == "zh" else band
+    return say(f"band.{band}", lang)
 
 
 def _stage(stage: str, lang: str) -> str:
-    return STAGE_NAMES_ZH.get(stage, stage) if lang == "zh" else stage
+    return say(f"stage.{stage}", lang)
 
 
 def _tier(tier: str, lang: str) -> str:
-    return TIERS_ZH.get(tier, tier) if lang == "zh" else tier
+    return say(f"tier_name.{tier}", lang)
 
 
 def _raw(component: Any, lang: str) -> str:
@@ -279,6 +247,7 @@ def _spam_frames(report: AuditReport) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(flagged messages: spam then suspect, highest score first; spammers, most spam first)."""
     msgs = report.spam.messages
     flagged = msgs[msgs["verdict"].isin(("spam", "suspect"))] if len(msgs) else msgs
+    flagged = with_reasons(flagged, report.lang) if len(flagged) else flagged
     if len(flagged):
         order = flagged["verdict"].map({"spam": 0, "suspect": 1})
         flagged = flagged.assign(_o=order).sort_values(["_o", "score", "timestamp"], ascending=[True, False, True],
@@ -298,30 +267,11 @@ def _counts(report: AuditReport) -> tuple[int, int, int]:
     return int((verdict == "spam").sum()), int((verdict == "suspect").sum()), len(msgs)
 
 
-_REASONS_ZH = (
-    (re.compile(r"(\d+) spam messages?: "), r"\1 条广告："),
-    (re.compile(r"one-off promotion by an established member \((\d+) clean messages\)"),
-     r"老成员的一次性推广（另有 \1 条正常消息）"),
-    (re.compile(r"(\w+): (\d+) promotion\(s\), never judged a spammer"), r"\1：\2 次推广，不判为广告号"),
-    (re.compile(r"(\d+) suspect message\(s\)"), r"\1 条可疑消息"),
-)
-"""The sentences of a member's spam ``reasons`` (analysis/spam/members.py) in Chinese; the
-check ids (``contact.wechat``, ``lexicon.job x2``) stay as they are, the README explains them."""
-
-
-def _member_reasons(reasons: Any, lang: str, limit: int) -> str:
-    text = _flat(reasons, limit)
-    if lang == "zh":
-        for pattern, replacement in _REASONS_ZH:
-            text = pattern.sub(replacement, text)
-    return text
-
-
-def _check_names(reasons: Any) -> str:
-    """``contact.qq: 123 (+3); lexicon.job: 日赚 (+2)`` -> ``contact.qq, lexicon.job``."""
-    text = _flat(reasons)
-    names = [part.split(":", 1)[0].strip() for part in text.split("; ") if part.strip()]
-    return ", ".join(dict.fromkeys(n for n in names if n))
+def _spammer_reasons(spammers: pd.DataFrame, lang: str) -> list[str]:
+    """Each spammer's reasons in ``lang`` (check ids kept; the README explains them)."""
+    if not len(spammers):
+        return []
+    return [str(x) for x in member_spam_reasons(spammers, lang)]
 
 
 def _tier_examples(report: AuditReport, tier: str, n: int = 5) -> tuple[int, list[str]]:
@@ -373,11 +323,13 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
     t = report.topics
     ev = report.events
     newcomers = ev.newcomers
-    members = member_table(report.members, names=True)
+    members = with_evidence(member_table(report.members, names=True), report.members, report.lang)
     weekly = a.weekly[[c for c in ("week_start", "week_end", "days", "messages", "speakers", "members",
                                    "participation") if c in a.weekly.columns]]
-    flagged_cols = ["msg_id", "line", "timestamp", "sender_id", "sender", "score", "verdict", "reasons", "text"]
-    spammer_cols = ["sender_id", "sender", "messages", "spam_messages", "suspect_messages", "spam_score", "reasons"]
+    flagged_cols = ["msg_id", "line", "timestamp", "sender_id", "sender", "score", "verdict", "reasons", "reason_rows",
+                    "text"]
+    spammer_cols = ["sender_id", "sender", "messages", "spam_messages", "suspect_messages", "spam_score", "reasons",
+                    "reason_rows"]
     keyword_cols = [c for c in ("rank", "term", "count", "messages", "share", "tfidf", "on_theme")
                     if c in t.keywords.columns]
     doc = {
@@ -392,19 +344,21 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
         "anonymized": report.anonymized,
         "window": {"start": _iso(report.window.start), "end": _iso(report.window.end), "days": a.days},
         "coverage": {"records": report.records, "unparsed_lines": report.unparsed,
-                     "warnings": list(report.warnings)},
+                     "warnings": _notes(report.warnings, report.lang)},
         "health": {
             "score": report.health.score,
             "band": report.health.band,
             "stage": lc.stage,
             "components": [
                 {"name": c.name, "raw": c.raw, "band": c.band, "score": c.score, "weight": c.weight,
-                 "evidence": c.evidence}
+                 "evidence": say_all(c.evidence, report.lang), "evidence_codes": _notes(c.evidence)}
                 for c in report.health.components
             ],
         },
         "recommendations": [
-            {"priority": r.priority, "component": r.component, "text": r.text, "evidence": r.evidence}
+            {"priority": r.priority, "component": r.component, "code": r.advice.code, "params": r.advice.params,
+             "text": say(r.advice, report.lang), "evidence": say_all(r.evidence, report.lang),
+             "evidence_codes": _notes(r.evidence)}
             for r in report.recommendations
         ],
         "activity": {
@@ -422,11 +376,12 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "questions": a.questions, "unanswered_questions": a.unanswered_questions,
             "unanswered_share": a.unanswered_share, "staff_messages": a.staff_messages,
             "announcement_share": a.announcement_share,
-            "lifecycle": {"stage": lc.stage, "evidence": lc.evidence, "metric": lc.metric, "recent": lc.recent,
+            "lifecycle": {"stage": lc.stage, "evidence": say(lc.evidence, report.lang),
+                          "evidence_code": lc.evidence.as_dict(), "metric": lc.metric, "recent": lc.recent,
                           "baseline": lc.baseline, "ratio": lc.ratio, "age_days": lc.age_days},
             "weekly": _rows(weekly),
             "daily": _rows(a.daily),
-            "heat": {"weekdays": list(WEEKDAYS), "hours": list(range(24)), "messages": heat.tolist()},
+            "heat": {"weekdays": [d.capitalize() for d in WEEKDAY_KEYS], "hours": list(range(24)), "messages": heat.tolist()},
             "peak_hours": _rows(a.peak_hours),
         },
         "members": {
@@ -453,7 +408,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
                               "top20_coverage": t.concentration.top20_coverage},
             "drift_mean_jaccard": t.drift.mean_jaccard,
             "keywords": _rows(t.keywords[keyword_cols]) if len(t.keywords) else [],
-            "notes": list(t.notes),
+            "notes": _notes(t.notes, report.lang),
         },
         "events": {
             "red_packets": {"count": ev.red_packets.count, "lift_vs_before": ev.red_packets.lift_vs_before,
@@ -480,9 +435,10 @@ def section_frame(report: AuditReport, section: str) -> pd.DataFrame:
         return pd.DataFrame([summary_row(report)])
     if section == "health":
         return pd.DataFrame([{"component": c.name, "raw": c.raw, "band": c.band, "score": c.score,
-                              "weight": c.weight, "evidence": c.evidence} for c in report.health.components])
+                              "weight": c.weight, "evidence": say_all(c.evidence, report.lang)}
+                             for c in report.health.components])
     if section == "members":
-        return member_table(report.members)
+        return localise_members(member_table(report.members), report.members, report.lang)
     if section == "spam":
         flagged, _ = _spam_frames(report)
         cols = ["msg_id", "line", "timestamp", "sender_id", "sender", "score", "verdict", "reasons", "text"]
@@ -539,7 +495,7 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
     for c in h.components:
         style = {"good": "green", "fair": "yellow", "poor": "red"}.get(c.band, "dim")
         comp.add_row(_component_name(c.name, lang), _raw(c, lang), Text(_band(c.band, lang), style=style),
-                     "–" if c.score is None else f"{c.score:g}", f"{c.weight:g}", Text(c.evidence, style="dim"))
+                     "–" if c.score is None else f"{c.score:g}", f"{c.weight:g}", Text(say_all(c.evidence, lang), style="dim"))
     console.print(comp)
 
     metrics = [
@@ -568,7 +524,8 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
     console.print(Text(L["weekly"], style="bold italic"))
     if weekly:
         line = Text(sparkline(weekly), style="cyan")
-        line.append(f"  {weekly[0]:,} → {weekly[-1]:,} ({len(weekly)} wk, max {max(weekly):,})", style="dim")
+        line.append(f"  {weekly[0]:,} → {weekly[-1]:,} " + say("label.weeks_span", lang, weeks=len(weekly),
+                                                                 top=max(weekly)), style="dim")
         console.print(line)
     else:
         console.print(Text(L["no_messages"], style="dim"))
@@ -581,9 +538,8 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
     for hour in range(0, 24, 3):
         header.append(f"{hour:<6d}", style="dim")
     console.print(header)
-    days = WEEKDAYS_ZH if lang == "zh" else WEEKDAYS
-    for i, day in enumerate(days):
-        row = Text(f"{day:<4}" if lang != "zh" else f"{day}  ", style="dim")
+    for i, day in enumerate(_weekdays(lang)):
+        row = Text(_pad_cells(day, 4), style="dim")
         row.append(" ")
         for value in grid_heat[i]:
             level = 0 if top <= 0 or value <= 0 else 1 + min(3, int(value / top * 4 - 1e-9))
@@ -622,9 +578,9 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
     spam = Text(L["spam"] + "\n", style="bold italic")
     spam.append(f"  {L['spam_messages']}: {spam_n:,} / {a.messages:,} ({_pct(spam_n / a.messages if a.messages else None)})"
                 f" · {L['suspects']}: {suspect_n:,} · {L['spammers']}: {len(spammers)}\n")
-    for row in spammers.head(5).itertuples():
+    for row, reasons in zip(spammers.head(5).itertuples(), _spammer_reasons(spammers.head(5), lang), strict=True):
         lead = f"- {_flat(row.sender, 24)} ({int(row.spam_messages)}): "
-        wrapped = wrap(lead + _member_reasons(row.reasons, lang, 160), width - 2, "    ")
+        wrapped = wrap(lead + _flat(reasons, 160), width - 2, "    ")
         spam.append("  " + wrapped[: len(lead)], style="red")
         spam.append(wrapped[len(lead):] + "\n", style="dim")
     for row in flagged[flagged["verdict"] == "spam"].head(3).itertuples() if len(flagged) else ():
@@ -661,13 +617,14 @@ def render_table(report: AuditReport, *, width: int = 100, color: bool = False) 
         from rich.cells import cell_len
 
         first = width - cell_len(lead) - cell_len(label)
-        wrapped = wrap(r.text, width - cell_len(lead), " " * cell_len(lead))
+        advice = say(r.advice, lang)
+        wrapped = wrap(advice, width - cell_len(lead), " " * cell_len(lead))
         if cell_len(wrapped.split("\n")[0]) > first:
-            wrapped = wrap(label + r.text, width - cell_len(lead), " " * cell_len(lead))[len(label):]
+            wrapped = wrap(label + advice, width - cell_len(lead), " " * cell_len(lead))[len(label):]
         body.append(wrapped, style=style)
         console.print(body)
     if report.warnings:
-        console.print(Text(L["warnings"] + ": " + "; ".join(_flat(w, 200) for w in report.warnings), style="yellow"))
+        console.print(Text(say("label.warnings_line", lang, text=say_all(report.warnings, lang)), style="yellow"))
     return buf.getvalue()
 
 
@@ -703,8 +660,8 @@ def render_md(report: AuditReport) -> str:
     w(f"## {L['recommendations']}")
     w("")
     for i, r in enumerate(report.recommendations, 1):
-        w(f"{i}. **{_component_name(r.component, lang)}** ({L['priority']} {r.priority}): {_md(r.text)}  ")
-        w(f"   _{_md(r.evidence)}_")
+        w(f"{i}. **{_component_name(r.component, lang)}** ({L['priority']} {r.priority}): {_md(say(r.advice, lang))}  ")
+        w(f"   _{_md(say_all(r.evidence, lang))}_")
     if not report.recommendations:
         w(f"- {L['none']}")
     w("")
@@ -714,7 +671,7 @@ def render_md(report: AuditReport) -> str:
     w("|---|---:|---|---:|---:|---|")
     for c in h.components:
         w(f"| {_component_name(c.name, lang)} | {_raw(c, lang)} | {_band(c.band, lang)} | "
-          f"{'–' if c.score is None else f'{c.score:g}'} | {c.weight:g} | {_md(c.evidence)} |")
+          f"{'–' if c.score is None else f'{c.score:g}'} | {c.weight:g} | {_md(say_all(c.evidence, lang))} |")
     w("")
     w(f"## {L['metrics']}")
     w("")
@@ -740,10 +697,10 @@ def render_md(report: AuditReport) -> str:
     top = grid.max()
     w("```")
     w("     " + "".join(f"{hour:<6d}" for hour in range(0, 24, 3)))
-    for i, day in enumerate(WEEKDAYS):
+    for i, day in enumerate(_weekdays(lang)):
         cells = "".join(SHADES[0 if top <= 0 or v <= 0 else 1 + min(3, int(v / top * 4 - 1e-9))] * 2
                         for v in grid[i])
-        w(f"{day:<5}{cells}  {int(grid[i].sum()):,}")
+        w(f"{_pad_cells(day, 5)}{cells}  {int(grid[i].sum()):,}")
     w("```")
     w("")
     table = report.members.members
@@ -768,8 +725,8 @@ def render_md(report: AuditReport) -> str:
     w("")
     w(f"- {L['spam_messages']}: **{spam_n:,}** / {a.messages:,} ({_pct(spam_n / a.messages if a.messages else None)})"
       f" · {L['suspects']}: {suspect_n:,} · {L['spammers']}: **{len(spammers)}**")
-    for row in spammers.head(10).itertuples():
-        w(f"- {_md(row.sender, 40)} ({int(row.spam_messages)}): {_md(_member_reasons(row.reasons, lang, 300), 300)}")
+    for row, reasons in zip(spammers.head(10).itertuples(), _spammer_reasons(spammers.head(10), lang), strict=True):
+        w(f"- {_md(row.sender, 40)} ({int(row.spam_messages)}): {_md(reasons, 300)}")
     spam_rows = flagged[flagged["verdict"] == "spam"].head(10) if len(flagged) else flagged
     if len(spam_rows):
         w("")
@@ -777,7 +734,7 @@ def render_md(report: AuditReport) -> str:
         w("|---|---|---:|---|---|")
         for row in spam_rows.itertuples():
             w(f"| {_when(row.timestamp)} | {_md(row.sender, 30)} | {row.score:g} | {_md(row.text, 80)} | "
-              f"{_md(_check_names(row.reasons), 80)} |")
+              f"{_md(', '.join(dict.fromkeys(r[0] for r in row.reason_rows)), 80)} |")
     w("")
     t = report.topics
     w(f"## {L['keywords']}")
@@ -800,7 +757,7 @@ def render_md(report: AuditReport) -> str:
         w(f"## {L['warnings']}")
         w("")
         for warning in report.warnings:
-            w(f"- {_md(warning)}")
+            w(f"- {_md(say(warning, lang))}")
     return "\n".join(out) + "\n"
 
 
@@ -869,7 +826,7 @@ def _svg_heat(report: AuditReport, lang: str) -> str:
     grid = _heat(report)
     top = grid.max() or 1
     cell = 28
-    days = WEEKDAYS_ZH if lang == "zh" else WEEKDAYS
+    days = _weekdays(lang)
     width, height = 40 + 24 * cell, 24 + 7 * cell
     parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">']
     for hour in range(24):
@@ -921,14 +878,14 @@ def render_html(report: AuditReport) -> str:
     w('<div class="card score">' + _svg_gauge(h.score, h.band) +
       f"<div><div><b>{_h(L['health'])}: {h.score:g}/100 · {_h(_band(h.band, lang))}</b></div>"
       f"<div>{_h(L['stage'])}: {_h(_stage(a.lifecycle.stage, lang))} "
-      f'<span class="muted">({_h(a.lifecycle.evidence)})</span></div>'
+      f'<span class="muted">({_h(say(a.lifecycle.evidence, lang))})</span></div>'
       f"<div class=\"muted\">{_h(L['window'])}: {_h(_when(report.window.start))} → {_h(_when(report.window.end))} "
       f"({a.days} {_h(L['days'])})</div></div></div>")
 
     w(f"<h2>{_h(L['recommendations'])}</h2><ol class=\"recs\">")
     for r in report.recommendations:
-        w(f'<li class="p{r.priority}"><b>{_h(_component_name(r.component, lang))}</b>: {_h(r.text)}'
-          f'<br><span class="muted">{_h(r.evidence)}</span></li>')
+        w(f'<li class="p{r.priority}"><b>{_h(_component_name(r.component, lang))}</b>: {_h(say(r.advice, lang))}'
+          f'<br><span class="muted">{_h(say_all(r.evidence, lang))}</span></li>')
     w("</ol>")
 
     w(f"<h2>{_h(L['components'])}</h2><div class=\"card\"><table><thead><tr><th>{_h(L['component'])}</th>"
@@ -939,7 +896,7 @@ def render_html(report: AuditReport) -> str:
         w(f"<tr><td>{_h(_component_name(c.name, lang))}</td><td class=\"n\">{_h(_raw(c, lang))}</td>"
           f"<td class=\"{css}\">{_h(_band(c.band, lang))}</td>"
           f"<td class=\"n\">{'–' if c.score is None else f'{c.score:g}'}</td><td>{_svg_bar(c.score)}</td>"
-          f"<td class=\"n\">{c.weight:g}</td><td class=\"muted\">{_h(c.evidence)}</td></tr>")
+          f"<td class=\"n\">{c.weight:g}</td><td class=\"muted\">{_h(say_all(c.evidence, lang))}</td></tr>")
     w("</tbody></table></div>")
 
     w(f"<h2>{_h(L['metrics'])}</h2><div class=\"card\"><table><tbody>")
@@ -983,16 +940,17 @@ def render_html(report: AuditReport) -> str:
       f"{_h(L['spammers'])}: <b>{len(spammers)}</b></p>")
     if len(spammers):
         w("<ul>")
-        for row in spammers.head(10).itertuples():
+        for row, reasons in zip(spammers.head(10).itertuples(), _spammer_reasons(spammers.head(10), lang),
+                                strict=True):
             w(f"<li>{_h(row.sender)} ({int(row.spam_messages)}): <span class=\"muted\">"
-              f"{_h(_check_names(row.reasons))}</span></li>")
+              f"{_h(reasons)}</span></li>")
         w("</ul>")
     if len(flagged):
         w(f"<table><thead><tr><th>{_h(L['time'])}</th><th>{_h(L['sender'])}</th><th class=\"n\">{_h(L['score'])}"
           f"</th><th>{_h(L['text'])}</th><th>{_h(L['reasons'])}</th></tr></thead><tbody>")
         for row in flagged.head(30).itertuples():
             w(f"<tr><td>{_h(_when(row.timestamp))}</td><td>{_h(row.sender)}</td><td class=\"n\">{row.score:g} "
-              f"{_h(row.verdict)}</td><td class=\"text\">{_h(row.text)}</td><td class=\"muted\">"
+              f"{_h(say('verdict.' + row.verdict, lang))}</td><td class=\"text\">{_h(row.text)}</td><td class=\"muted\">"
               f"{_h(row.reasons)}</td></tr>")
         w("</tbody></table>")
     w("</div>")
@@ -1012,7 +970,7 @@ def render_html(report: AuditReport) -> str:
       f"<li>{_h(L['newcomers'])}: {ev.newcomers.count} ({_h(L['activated'])} {ev.newcomers.activated}/"
       f"{ev.newcomers.observed})</li></ul></div>")
     if report.warnings:
-        w(f"<h2>{_h(L['warnings'])}</h2><ul>" + "".join(f"<li>{_h(x)}</li>" for x in report.warnings) + "</ul>")
+        w(f"<h2>{_h(L['warnings'])}</h2><ul>" + "".join(f"<li>{_h(say(x, lang))}</li>" for x in report.warnings) + "</ul>")
     w(f"<p class=\"muted\">community-audit · {_h(L['as_of'])} {_h(_when(report.window.end))}</p>")
     w("</main></body></html>")
     return "\n".join(out) + "\n"

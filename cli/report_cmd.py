@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
 
-from analysis.errors import OptionError
+from analysis.loading import InputOptions
 from analysis.report import anonymize_report, audit
 from cli import options as o
 from cli import state
-from cli.common import load
+from cli.catalogue import say
+from cli.common import open_for_command
 from cli.exit_codes import ExitCode
-from cli.output import choose_format, write_output
-from cli.render_report import FORMATS, SECTIONS, render
+from cli.output import write_output
+from cli.render_report import render
+from cli.topics_cmd import theme_terms
 
 NAME = "report"
 HELP = """The full audit of one group: a 0-100 health score from documented components, activity,
@@ -29,16 +32,32 @@ masks phone numbers, wxids, QQ numbers and e-mails; --fail-under exits 3 when th
 Example:  community-audit report sample_logs/qq_txt/study_group.txt -o report.html
 """
 
-FormatOpt = Annotated[str | None, typer.Option(
-    "--format", "-f", help="Output format: table, json, csv, md or html (default table; from -o's extension).",
-    rich_help_panel="Output")]
-SectionOpt = Annotated[str, typer.Option(
-    "--section", help=f"With -f csv: which table ({', '.join(SECTIONS)}).", rich_help_panel="Output")]
-LangOpt = Annotated[str, typer.Option(
-    "--lang", help="Language of the report: auto (the log's main language), zh or en.", rich_help_panel="Output")]
+class Format(str, Enum):
+    """What ``report`` writes."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+    html = "html"
+
+
+class Section(str, Enum):
+    """The table ``report -f csv`` writes."""
+
+    summary = "summary"
+    health = "health"
+    members = "members"
+    spam = "spam"
+    activity = "activity"
+    topics = "topics"
+
+
+SectionOpt = Annotated[Section, typer.Option(
+    "--section", help="With -f csv: which table.", case_sensitive=False, rich_help_panel="Output")]
 ThemeOpt = Annotated[str | None, typer.Option(
-    "--theme", help="The group's theme keywords, comma-separated (overrides [group] theme), e.g. '读书,三体'.",
-    rich_help_panel="Analysis")]
+    "--theme", help="The group's theme keywords, comma-separated (overrides the config's group theme), "
+    "e.g. '读书,三体'.", rich_help_panel="Analysis")]
 AnonymizeOpt = Annotated[bool, typer.Option(
     "--anonymize", help="Replace every name and id with a stable pseudonym and mask phone numbers, wxids, "
     "QQ numbers and e-mails in every output.", rich_help_panel="Output")]
@@ -47,50 +66,35 @@ AnonymizeKeyOpt = Annotated[str | None, typer.Option(
     "(random per run otherwise). Implies --anonymize.", rich_help_panel="Output")]
 FailUnderOpt = Annotated[float | None, typer.Option(
     "--fail-under", metavar="SCORE", help="Exit 3 when the health score is lower than SCORE "
-    "(default: [health] fail_under).", rich_help_panel="Output")]
+    "(default: fail_under in the config's health section).", rich_help_panel="Output")]
 
 
+@o.reads_log
 def command(
     log: o.LogArg,
-    fmt: FormatOpt = None,
-    section: SectionOpt = "summary",
+    inputs: InputOptions,
+    fmt: o.format_option(Format, Format.table) = None,
+    section: SectionOpt = Section.summary,
     output: o.OutputOpt = None,
     no_bom: o.NoBomOpt = False,
-    lang: LangOpt = "auto",
+    lang: o.LangOpt = "auto",
     theme: ThemeOpt = None,
     anonymize: AnonymizeOpt = False,
     anonymize_key: AnonymizeKeyOpt = None,
     fail_under: FailUnderOpt = None,
-    log_format: o.LogFormatOpt = None,
-    tz: o.TzOpt = None,
-    group: o.GroupOpt = None,
-    columns: o.ColumnsOpt = None,
-    dayfirst: o.DayfirstOpt = None,
-    date: o.DateOpt = None,
-    strict: o.StrictOpt = False,
-    max_bytes: o.MaxBytesOpt = None,
-    config: o.ConfigOpt = None,
-    since: o.SinceOpt = None,
-    until: o.UntilOpt = None,
-    last: o.LastOpt = None,
 ) -> None:
-    fmt = choose_format(fmt, output, "table", FORMATS)
-    if lang not in ("auto", "zh", "en"):
-        raise OptionError(f"--lang {lang!r} is not one of auto, zh, en")
-    if section not in SECTIONS:
-        raise OptionError(f"--section {section!r} is not one of {', '.join(SECTIONS)}")
-    loaded = load(log, log_format=log_format, tz=tz, group=group, columns=columns, dayfirst=dayfirst,
-                  date=date, strict=strict, max_bytes=max_bytes, config_path=config,
-                  since=since, until=until, last=last)
-    terms = [t.strip() for t in theme.split(",") if t.strip()] if theme else None
-    report = audit(loaded.full, loaded.config, window=loaded.window, theme=terms, lang=lang)
+    fmt = o.choose_format(fmt, output, Format.table)
+    opened, lang = open_for_command(log, inputs, lang)
+    report = audit(opened.chat, opened.config, window=opened.window, theme=theme_terms(theme), lang=lang)
     if anonymize or anonymize_key is not None:
-        report = anonymize_report(report, loaded.full, anonymize_key)
-    state.print_note(f"health {report.health.score:g}/100 ({report.health.band}), stage {report.activity.lifecycle.stage}")
-    color = fmt == "table" and output is None and sys.stdout.isatty()
-    text = render(report, fmt, section=section, color=color)
-    write_output(output, text=text, bom=fmt == "csv" and output is not None and not no_bom, inputs=(log,))
-    threshold = fail_under if fail_under is not None else loaded.config.health.fail_under
+        report = anonymize_report(report, opened.chat, anonymize_key)
+    state.print_note(say("report.done", report.lang, score=report.health.score,
+                         band=say(f"band.{report.health.band}", report.lang),
+                         stage=say(f"stage.{report.activity.lifecycle.stage}", report.lang)))
+    color = fmt is Format.table and output is None and sys.stdout.isatty()
+    text = render(report, fmt.value, section=section.value, color=color)
+    write_output(output, text=text, bom=fmt is Format.csv and output is not None and not no_bom, inputs=(log,))
+    threshold = fail_under if fail_under is not None else opened.config.health.fail_under
     if threshold is not None and report.health.score < threshold:
         state.print_error(f"health score {report.health.score:g} is below --fail-under {threshold:g}")
         raise typer.Exit(ExitCode.THRESHOLD)

@@ -30,6 +30,8 @@ def print_note(message: str) -> None:
     err_console().print(escape(message), style="dim")
 
 
-def print_warning(message: str) -> None:
-    """A warning line on stderr."""
-    err_console().print(f"[yellow]Warning:[/] {escape(message)}")
+def print_warning(message: str, lang: str = "en") -> None:
+    """A warning line on stderr (``Warning:`` or ``警告：``)."""
+    from cli.catalogue import say
+
+    err_console().print(f"[yellow]{escape(say('prefix.warning', lang))}[/]{escape(message)}")

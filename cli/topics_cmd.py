@@ -5,22 +5,26 @@ from __future__ import annotations
 import io
 import math
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
 import typer
 
+from analysis.loading import InputOptions
 from analysis.topics import TopicsResult, analyze_topics
 from cli import options as o
-from cli.common import load
-from cli.output import choose_format, csv_text, dumps, records, write_output
+from cli.catalogue import say
+from cli.common import open_for_command
+from cli.output import csv_text, dumps, records, write_output
+from cli.tables import render_frame
 
 NAME = "topics"
 HELP = """What LOG talks about: keywords, concentration, on-topic and chit-chat ratios, drift.
 
 The on-topic ratio is the share of substantive messages (text that is not chit-chat) that
-match the theme (--theme, else [group] theme in the config) or its closest co-occurring
+match the theme (--theme, else the theme in the config's group section) or its closest co-occurring
 terms; without a theme one is proposed from the top keywords, and the output says so.
 -f csv writes the keywords of the window and of every week (scope column).
 
@@ -28,53 +32,56 @@ Example:  community-audit topics sample_logs/qq_txt/study_group.txt --theme 读�
 """
 
 
+class Format(str, Enum):
+    """What ``topics`` writes."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ThemeOpt = Annotated[str | None, typer.Option("--theme", help="Theme keywords, comma-separated, e.g. "
+                                              "'跑步,配速,马拉松' (overrides the config's group theme).")]
+CacheOpt = Annotated[Path | None, typer.Option("--cache", help="Keep segmented text in this folder so the next "
+                                               "run does not segment it again (default: no file is written).")]
+
+
+@o.reads_log
 def command(
     log: o.LogArg,
-    theme: Annotated[str | None, typer.Option("--theme", help="Theme keywords, comma-separated, e.g. "
-                                              "'跑步,配速,马拉松' (overrides [group] theme).")] = None,
-    cache: Annotated[Path | None, typer.Option("--cache", help="Keep segmented text in "
-                                               "this folder so the next run does not segment it again "
-                                               "(default: no file is written).")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="Output format: table, json or csv.",
-                                            rich_help_panel="Output")] = None,
+    inputs: InputOptions,
+    theme: ThemeOpt = None,
+    cache: CacheOpt = None,
+    fmt: o.format_option(Format, Format.table) = None,
     output: o.OutputOpt = None,
     no_bom: o.NoBomOpt = False,
-    log_format: o.LogFormatOpt = None,
-    tz: o.TzOpt = None,
-    group: o.GroupOpt = None,
-    columns: o.ColumnsOpt = None,
-    dayfirst: o.DayfirstOpt = None,
-    date: o.DateOpt = None,
-    strict: o.StrictOpt = False,
-    max_bytes: o.MaxBytesOpt = None,
-    config: o.ConfigOpt = None,
-    since: o.SinceOpt = None,
-    until: o.UntilOpt = None,
-    last: o.LastOpt = None,
+    lang: o.LangOpt = "auto",
 ) -> None:
-    fmt = choose_format(fmt, output, "table", ("table", "json", "csv"))
-    loaded = load(log, log_format=log_format, tz=tz, group=group, columns=columns, dayfirst=dayfirst,
-                  date=date, strict=strict, max_bytes=max_bytes, config_path=config,
-                  since=since, until=until, last=last)
-    terms = [t for t in (theme or "").replace("，", ",").split(",") if t.strip()] or None
-    result = analyze_topics(loaded.chat, window=loaded.window, config=loaded.config, theme=terms,
+    fmt = o.choose_format(fmt, output, Format.table)
+    opened, lang = open_for_command(log, inputs, lang)
+    result = analyze_topics(opened.chat, window=opened.window, config=opened.config, theme=theme_terms(theme),
                             cache_dir=cache)
-    if fmt == "json":
-        write_output(output, text=dumps(as_json(result)), inputs=(log,))
-    elif fmt == "csv":
-        write_output(output, text=csv_text(keyword_rows(result)), bom=not no_bom and output is not None,
-                     inputs=(log,))
-    else:
-        write_output(output, text=render_table(result, color=output is None and sys.stdout.isatty()),
-                     inputs=(log,))
+    writers = {
+        Format.json: lambda: write_output(output, text=dumps(as_json(result, lang)), inputs=(log,)),
+        Format.csv: lambda: write_output(output, text=csv_text(keyword_rows(result)),
+                                         bom=not no_bom and output is not None, inputs=(log,)),
+        Format.table: lambda: write_output(output, inputs=(log,), text=render_table(
+            result, lang=lang, color=output is None and sys.stdout.isatty())),
+    }
+    writers[fmt]()
+
+
+def theme_terms(theme: str | None) -> list[str] | None:
+    """``--theme '读书, 三体'`` (ASCII or full-width commas) -> ``['读书', '三体']``; None when empty."""
+    return [t.strip() for t in (theme or "").replace("，", ",").split(",") if t.strip()] or None
 
 
 def _num(value: float) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, 4)
 
 
-def as_json(r: TopicsResult) -> dict[str, Any]:
-    """The result as JSON-ready data (NaN -> null)."""
+def as_json(r: TopicsResult, lang: str = "en") -> dict[str, Any]:
+    """The result as JSON-ready data (NaN -> null); notes as codes with their text in ``lang``."""
     c = r.concentration
     return {
         "window": {"start": r.window.start, "end": r.window.end},
@@ -91,7 +98,7 @@ def as_json(r: TopicsResult) -> dict[str, Any]:
         "drift": {"mean_jaccard": _num(r.drift.mean_jaccard), "weeks": records(r.drift.weeks),
                   "falls": records(r.drift.falls), "keywords": records(r.drift.keywords)},
         "tokenizer": vars(r.segmentation),
-        "notes": list(r.notes),
+        "notes": [{**n.as_dict(), "text": say(n, lang)} for n in r.notes],
     }
 
 
@@ -107,50 +114,55 @@ def _pct(value: float) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.1%}"
 
 
-def render_table(r: TopicsResult, *, color: bool = False, width: int = 110) -> str:
-    """The human-readable report (Rich tables, rendered to text)."""
+def render_table(r: TopicsResult, *, lang: str = "en", color: bool = False, width: int = 110) -> str:
+    """The human-readable report (Rich tables, rendered to text) in ``lang``."""
     from rich.console import Console
     from rich.markup import escape
-    from rich.table import Table
 
     buf = io.StringIO()
     con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
     n, c, t = r.counts, r.concentration, r.theme
-    theme = ", ".join(t.terms) or "(none)"
-    con.print(f"[bold]On-topic ratio[/]  {_pct(r.on_topic_ratio)}  ({n.on_topic:,} of {n.substantive:,} "
-              f"substantive messages; theme: {escape(theme)} {escape(f'[{t.source}]')})")
+    sep = "、" if lang == "zh" else ", "
+    theme = sep.join(t.terms) or say("topics.none", lang)
+    con.print(f"[bold]{say('topics.on_topic_line', lang)}[/]  {_pct(r.on_topic_ratio)}  " + escape(say(
+        "topics.on_topic_detail", lang, on_topic=n.on_topic, substantive=n.substantive, theme=theme,
+        source=say(f"theme_source.{t.source}", lang))))
     if len(t.expansion):
-        con.print(f"  widened by: {escape(', '.join(t.expansion['term']))}")
-    chit = ", ".join(f"{row.reason} {row.messages:,}" for row in r.chitchat.itertuples() if row.messages)
-    con.print(f"[bold]Chit-chat ratio[/] {_pct(r.chitchat_ratio)}  ({n.chitchat:,} of {n.conversational:,} "
-              f"text/sticker messages: {chit or 'none'})")
-    con.print(f"[bold]Concentration[/]   entropy {_f(c.entropy)} (1 = spread evenly), HHI {_f(c.hhi)} "
-              f"(1 = one keyword), top-20 coverage {_pct(c.top20_coverage)}")
-    con.print(f"[bold]Drift[/]           mean week-over-week keyword overlap (Jaccard) {_f(r.drift.mean_jaccard)}")
-    for note in r.notes:
-        con.print(f"[yellow]Note:[/] {escape(note)}")
-
-    table = Table(title="Keywords (TF-IDF)", title_justify="left")
-    for col in ("#", "keyword", "count", "messages", "share", "tf-idf", "theme"):
-        table.add_column(col, justify="left" if col in ("keyword", "theme") else "right")
-    for row in r.keywords.itertuples():
-        table.add_row(str(row.rank), escape(row.term), f"{row.count:,}", f"{row.messages:,}",
-                      _pct(row.share), f"{row.tfidf:.4f}", "yes" if row.on_theme else "")
-    con.print(table)
-
-    weeks = Table(title="Weeks", title_justify="left")
-    for col in ("week", "messages", "chit-chat", "on-topic", "change", "jaccard", "top keywords"):
-        weeks.add_column(col, justify="left" if col in ("week", "top keywords") else "right")
+        con.print("  " + escape(say("topics.widened", lang, terms=sep.join(t.expansion["term"]))))
+    chit = sep.join(f"{say(f'chitchat_reason.{row.reason}', lang)} {row.messages:,}"
+                    for row in r.chitchat.itertuples() if row.messages)
+    con.print(f"[bold]{say('topics.chitchat_line', lang)}[/] {_pct(r.chitchat_ratio)}  " + escape(say(
+        "topics.chitchat_detail", lang, chitchat=n.chitchat, conversational=n.conversational,
+        reasons=chit or say("topics.none", lang))))
+    con.print(f"[bold]{say('topics.concentration_line', lang)}[/]   " + escape(say(
+        "topics.concentration_detail", lang, entropy=_f(c.entropy), hhi=_f(c.hhi), coverage=_pct(c.top20_coverage))))
+    con.print(f"[bold]{say('topics.drift_line', lang)}[/]           "
+              + escape(say("topics.drift_detail", lang, jaccard=_f(r.drift.mean_jaccard))))
+    for item in r.notes:
+        con.print(f"[yellow]{say('topics.note', lang)}[/] {escape(say(item, lang))}")
+    yes = say("topics.yes", lang)
+    keywords = pd.DataFrame({
+        "#": r.keywords["rank"].astype(str), "keyword": r.keywords["term"],
+        "count": r.keywords["count"].map("{:,}".format), "messages": r.keywords["messages"].map("{:,}".format),
+        "share": r.keywords["share"].map(_pct), "tf-idf": r.keywords["tfidf"].map("{:.4f}".format),
+        "theme": r.keywords["on_theme"].map(lambda v: yes if v else "")})
+    buf.write(render_frame(keywords, say("topics.keywords_title", lang), lang=lang, color=color, width=width,
+                           numbers=("#", "count", "messages", "share", "tf-idf")))
     falls = set(r.drift.falls["week"])
-    for row in r.drift.weeks.itertuples():
-        mark = " [red]fell[/]" if row.week in falls else ""
-        weeks.add_row(row.week.strftime("%Y-%m-%d"), f"{row.messages:,}", _pct(row.chitchat_ratio),
-                      _pct(row.on_topic_ratio), _signed(row.on_topic_change) + mark, _f(row.jaccard),
-                      escape(row.top_keywords))
-    con.print(weeks)
+    w = r.drift.weeks
+    fell = " " + say("topics.fell", lang)
+    weeks = pd.DataFrame({
+        "week": w["week"].dt.strftime("%Y-%m-%d"), "messages": w["messages"].map("{:,}".format),
+        "chit-chat": w["chitchat_ratio"].map(_pct), "on-topic": w["on_topic_ratio"].map(_pct),
+        "change": [_signed(v, lang) + (fell if week in falls else "")
+                   for v, week in zip(w["on_topic_change"], w["week"], strict=True)],
+        "jaccard": w["jaccard"].map(_f), "top keywords": w["top_keywords"]})
+    buf.write(render_frame(weeks, say("topics.weeks_title", lang), lang=lang, color=color, width=width,
+                           numbers=("messages", "chit-chat", "on-topic", "change", "jaccard")))
     s = r.segmentation
-    con.print(f"[dim]{s.engine}: {s.distinct_texts:,} distinct texts, {s.segmented:,} segmented, "
-              f"{s.from_memo + s.from_disk:,} from cache, {s.jobs} process(es), {s.seconds:.2f} s[/]")
+    con.print("[dim]" + escape(say("topics.segmentation", lang, engine=s.engine, distinct=s.distinct_texts,
+                                   segmented=s.segmented, cached=s.from_memo + s.from_disk, jobs=s.jobs,
+                                   seconds=s.seconds)) + "[/]")
     return buf.getvalue()
 
 
@@ -158,5 +170,5 @@ def _f(value: float) -> str:
     return "-" if value is None or math.isnan(value) else f"{value:.3f}"
 
 
-def _signed(value: float) -> str:
-    return "" if value is None or math.isnan(value) else f"{value * 100:+.1f} pt"
+def _signed(value: float, lang: str = "en") -> str:
+    return "" if value is None or math.isnan(value) else say("pt", lang, value=value * 100)

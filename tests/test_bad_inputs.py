@@ -195,7 +195,7 @@ CASES: tuple[Case, ...] = (
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case, tmp_path):
     args = case.make(tmp_path)
-    result = runner.invoke(app, ["parse", *args])
+    result = runner.invoke(app, ["parse", *args, "--lang", "en"])
     assert "Traceback" not in result.stderr + result.stdout
     assert result.exit_code == case.exit, result.stderr
     if case.exit:
@@ -219,9 +219,9 @@ def test_the_corpus_has_at_least_30_cases():
 
 
 def test_default_limit_refuses_a_whole_file_format_with_a_clear_message(tmp_path, monkeypatch):
-    import analysis.parsers as parsers
+    import analysis.logformat as logformat
 
-    monkeypatch.setattr(parsers, "WHOLE_FILE_MAX_BYTES", 1000)
+    monkeypatch.setattr(logformat, "WHOLE_FILE_MAX_BYTES", 1000)  # where default_max_bytes reads it
     path = tmp_path / "line.txt"
     path.write_bytes((SAMPLE_LOGS / "line" / "line_en.txt").read_bytes())
     result = runner.invoke(app, ["parse", str(path)])

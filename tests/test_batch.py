@@ -10,6 +10,7 @@ import pytest
 
 import analysis.batch as batch
 from analysis.batch import BatchOptions, audit_file, expand_paths, run_batch
+from analysis.loading import InputOptions
 from analysis.parsers import read_chats
 from analysis.report import SUMMARY_COLUMNS, audit, summary_row
 from tests.conftest import SAMPLE_LOGS
@@ -138,11 +139,11 @@ def test_options_reach_every_file(tmp_path):
     oneday = SAMPLE_LOGS / "wechat" / "chatlog_oneday.txt"
     [row] = [r.row for r in audit_file(oneday)]
     assert row["status"] == "error" and "--date" in row["error"]
-    [row] = [r.row for r in audit_file(oneday, BatchOptions(date="2024-12-31"))]
+    [row] = [r.row for r in audit_file(oneday, BatchOptions(inputs=InputOptions(date="2024-12-31")))]
     assert row["status"] == "ok" and row["window_start"].startswith("2024-12-31")
     study = SAMPLE_LOGS / "qq_txt" / "study_group.txt"
     [whole] = [r.row for r in audit_file(study)]
-    [last] = [r.row for r in audit_file(study, BatchOptions(last="7d"))]
+    [last] = [r.row for r in audit_file(study, BatchOptions(inputs=InputOptions(last="7d")))]
     assert last["window_end"] == whole["window_end"] and last["messages"] < whole["messages"]
 
 
@@ -210,7 +211,7 @@ def test_the_cache_reuses_unchanged_files_only(two_groups, tmp_path, monkeypatch
 
     # Other options (or config) are other results.
     calls.clear()
-    run_batch(list(two_groups), jobs=1, cache_dir=cache, options=BatchOptions(last="1d"))
+    run_batch(list(two_groups), jobs=1, cache_dir=cache, options=BatchOptions(inputs=InputOptions(last="1d")))
     assert sorted(calls) == ["g1.txt", "g2.txt"]
 
 
@@ -234,7 +235,7 @@ def test_bad_engine_options_are_usage_errors(two_groups):
     with pytest.raises(OptionError, match="--scheduler needs --engine dask"):
         run_batch(list(two_groups), scheduler="tcp://127.0.0.1:1")
     with pytest.raises(OptionError, match="--date"):
-        run_batch(list(two_groups), options=BatchOptions(date="yesterday"))
+        run_batch(list(two_groups), options=BatchOptions(inputs=InputOptions(date="yesterday")))
 
 
 def test_progress_is_called_once_per_input(two_run):

@@ -26,7 +26,7 @@ REQUIRED = ["group", "source", "platform", "format", "status", "error", "message
 
 
 def batch(*args: str):
-    return runner.invoke(app, ["batch", *args])
+    return runner.invoke(app, ["batch", *args, *(() if "--lang" in args else ("--lang", "en"))])
 
 
 def read_csv(text: str) -> pd.DataFrame:

@@ -23,7 +23,8 @@ CLUB = str(SAMPLE_LOGS / "generic" / "club_chat.csv")
 
 
 def invoke(*args: str, **kwargs):
-    return runner.invoke(app, list(args), **kwargs)
+    lang = ("--lang", "en") if args and args[0] == "parse" and "--lang" not in args else ()
+    return runner.invoke(app, [*args, *lang], **kwargs)
 
 
 def test_parse_writes_clean_csv_to_stdout_and_coverage_to_stderr():

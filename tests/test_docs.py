@@ -31,7 +31,29 @@ def test_every_exit_code_is_documented():
         assert f"| {int(code)} |" in README, code
 
 
+def test_message_catalogue_reference_is_up_to_date():
+    from cli.catalogue import catalogue_reference
+
+    assert (ROOT / "docs" / "messages.md").read_text(encoding="utf-8") == catalogue_reference()
+
+
 def test_configuration_reference_is_up_to_date():
     from analysis.config import config_reference
 
     assert (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8") == config_reference()
+
+
+def test_readme_python_examples_run():
+    """Every README example that starts `from community_audit import` runs as shown."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README, re.S) if b.startswith("from community_audit import")]
+    runnable = [b for b in blocks if '"group.txt"' not in b and '"exports/"' not in b]  # placeholders for the user's files
+    assert len(runnable) >= 3
+    for block in runnable:
+        result = subprocess.run([sys.executable, "-c", block], cwd=ROOT, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+        assert result.returncode == 0, (block, result.stderr[-2000:])

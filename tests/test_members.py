@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from analysis.config import Config, GroupConfig, MembersConfig
 from analysis.errors import InputError, ParseError
-from analysis.members import TABLE_COLUMNS, TIERS, analyse_members, member_table
+from analysis.members import (
+    EVIDENCE_CODES,
+    TABLE_COLUMNS,
+    TIERS,
+    analyse_members,
+    member_summary,
+    member_table,
+)
 from analysis.roster import merge_roster, read_roster
 from analysis.schema import EVENT_KINDS, Chat
 from analysis.window import Window
@@ -83,15 +90,45 @@ def test_counts_dates_and_days_silent(result):
     assert (f.messages, f.active_days, f.active_weeks) == (5, 5, 5)
 
 
-def test_evidence_says_why(result):
-    ev = dict(zip(result.members["sender_id"], result.members["evidence"], strict=True))
-    assert "rank 1 of the 1 members who wrote 50% of messages" in ev["a"]
-    assert "spoke in 5 of 9 weeks (at least 5)" in ev["f"]
-    assert "spoke in 3 of 9 weeks (fewer than 5)" in ev["e"]
-    assert ev["c"].startswith("never spoke; joined 2024-01-05")
-    assert ev["g"] == "never spoke; on the member list"
-    assert "last message 2024-01-01" in ev["b"] and "30 days" in ev["b"]
-    assert ev["d"].startswith("left on 2024-01-20")
+def test_evidence_is_a_code_with_its_figures(result):
+    m = result.members.set_index("sender_id")
+    codes = m["evidence_code"].astype(str).to_dict()
+    assert codes == {"a": "tier.core_by_share", "f": "tier.active", "e": "tier.occasional",
+                     "c": "tier.silent_joined", "g": "tier.silent_on_roster", "b": "tier.dormant", "d": "tier.left"}
+    assert set(m["evidence_code"].cat.categories) == set(EVIDENCE_CODES)
+    # The figures the sentences cite: per member ...
+    assert (m.loc["a", "rank"], m.loc["a", "messages"], bool(m.loc["a", "core_by_share"])) == (1, 30, True)
+    assert bool(m.loc["a", "core_by_days"])  # 30 of 60 days = 50%
+    assert not m.loc[["f", "e"], "core_by_share"].any() and not m.loc[["f", "e"], "core_by_days"].any()
+    assert (m.loc["f", "active_weeks"], m.loc["e", "active_weeks"]) == (5, 3)
+    assert m["rank"].sort_values().tolist() == list(range(1, 8))
+    assert m.loc["c", "joined"] == pd.Timestamp("2024-01-05 10:00") and m.loc["c", "days_silent"] == 55
+    assert m.loc["b", "last_seen"] == pd.Timestamp("2024-01-01 10:10") and m.loc["b", "days_silent"] == 59
+    assert m.loc["d", "left"] == pd.Timestamp("2024-01-20 10:00")
+    # ... and per window, on the result.
+    assert (result.k_core, result.need_weeks, result.days, result.weeks) == (1, 5, 60, 9)
+    assert result.config == {"dormant_days": 30, "core_message_share": 0.5, "core_day_share": 0.5,
+                             "active_week_share": 0.5}
+    # No sentence anywhere in the library's table.
+    assert "evidence" not in result.members.columns and "evidence" not in member_table(result).columns
+
+
+def test_silent_codes_and_core_by_days():
+    rows = [("2024-01-01 10:00", "old", "早"), ("2024-01-02 10:00", "j", "", "join"),
+            *[(f"2024-01-{d:02d} 09:00", "daily", "打卡") for d in range(3, 10)],
+            *[(f"2024-01-09 1{h}:00", "burst", "刷") for h in range(9)]]
+    roster = pd.DataFrame({"sender_id": ["r"], "sender": ["名单"], "role": [None], "joined": [pd.NaT]})
+    chat = Chat(messages=make_messages(rows), roster=roster)
+    r = analyse_members(chat, window=Window(pd.Timestamp("2024-01-03"), pd.Timestamp("2024-01-10")))
+    codes = dict(zip(r.members["sender_id"], r.members["evidence_code"].astype(str), strict=True))
+    assert codes["old"] == "tier.silent_spoke_before" and codes["j"] == "tier.silent_joined"
+    assert codes["r"] == "tier.silent_on_roster"
+    # burst wrote most (9 of 16, rank 1, core by share); daily spoke on 7 of 7 days (core by days).
+    assert codes["burst"] == "tier.core_by_share" and codes["daily"] == "tier.core_by_days"
+    # Left and came back without a word: silent with the join date, not left.
+    back = Chat(messages=make_messages([("2024-01-01 10:00", "a", "hi"), ("2024-01-02 10:00", "x", "", "leave"),
+                                        ("2024-01-03 10:00", "x", "", "join")]))
+    assert _row(analyse_members(back), "x").evidence_code == "tier.silent_joined"
 
 
 def test_rename_is_one_member_and_mentions_create_nobody(result):
@@ -111,6 +148,10 @@ def test_thresholds_are_configurable(chat):
     assert tiers["e"] == "active"  # 3 of 9 weeks >= ceil(0.3 * 9); 3 of 60 days < 7%
     assert tiers["f"] == "core"  # 5 of 60 days >= 7% (4.2 days)
     assert r.config["dormant_days"] == 90
+    assert r.need_weeks == 3 and _row(r, "f").evidence_code == "tier.core_by_days"
+    summary = member_summary(r, chat)
+    assert (summary["k_core"], summary["need_weeks"], summary["days"], summary["weeks"]) == (r.k_core, 3, 60, 9)
+    assert summary["thresholds"]["dormant_days"] == 90
 
 
 def test_as_of_window_end_uses_history_but_not_the_future(chat):
@@ -124,7 +165,8 @@ def test_as_of_window_end_uses_history_but_not_the_future(chat):
     # A short window: spoke 9 days before it ended but not in it = silent, not dormant.
     r = analyse_members(chat, window=Window(pd.Timestamp("2024-02-22"), pd.Timestamp("2024-02-27")))
     assert _row(r, "f").tier == "silent"
-    assert "no message in the window; last message 2024-02-21" in _row(r, "f").evidence
+    assert _row(r, "f").evidence_code == "tier.silent_spoke_before"
+    assert _row(r, "f").last_seen == pd.Timestamp("2024-02-21 11:00")
 
 
 def test_staff_from_config(chat):
@@ -151,7 +193,12 @@ def test_roster_joined_after_the_end_is_not_known_yet():
 
 
 def test_member_table_columns(result):
-    assert tuple(member_table(result).columns) == TABLE_COLUMNS
+    table = member_table(result)
+    assert tuple(table.columns) == TABLE_COLUMNS
+    # The old CSV columns keep their places; ``evidence`` (worded by the CLI) goes after tier.
+    assert TABLE_COLUMNS[:13] == ("sender_id", "sender", "role", "messages", "share", "active_days", "active_weeks",
+                                  "first_seen", "last_seen", "joined", "left", "days_silent", "tier")
+    assert table["evidence_code"].map(type).eq(str).all() and table["tier"].map(type).eq(str).all()
     with_names = member_table(result, names=True)
     assert with_names.loc[with_names["sender_id"] == "e", "names"].iloc[0] == ["老名字", "新名字"]
 
@@ -181,6 +228,13 @@ def test_invariants(rows, start_day, length):
     assert (m.loc[m["tier"] == "silent", "messages"] == 0).all()
     assert (m.loc[m["tier"].isin(["core", "active", "occasional"]), "messages"] > 0).all()
     assert (m["days_silent"].dropna() >= 0).all()
+    # Every member has an evidence code that agrees with their tier.
+    assert m["evidence_code"].notna().all()
+    prefix = m["evidence_code"].astype(str).str.removeprefix("tier.").str.split("_").str[0]
+    assert (prefix == m["tier"].astype(str)).all()
+    core = m["tier"] == "core"
+    assert (m.loc[core, "core_by_share"] | m.loc[core, "core_by_days"]).all()
+    assert sorted(m["rank"]) == list(range(1, len(m) + 1))
 
 
 def test_sample_log_silent_joiners_and_rename():
@@ -193,7 +247,7 @@ def test_sample_log_silent_joiners_and_rename():
     for name in ("静静", "潜水员", "木头人", "小透明"):
         assert m.loc[name, "tier"] == "silent", name
         assert m.loc[name, "messages"] == 0 and pd.isna(m.loc[name, "last_seen"])
-        assert m.loc[name, "evidence"].startswith("never spoke; joined")
+        assert m.loc[name, "evidence_code"] == "tier.silent_joined" and pd.notna(m.loc[name, "joined"])
     # The renamed member is one row with both names.
     renamed = r.members[r.members["sender_id"] == "10023"]
     assert len(renamed) == 1

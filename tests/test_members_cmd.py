@@ -31,7 +31,7 @@ QQ_LOG = (
 
 
 def invoke(*args: str):
-    return runner.invoke(app, ["members", *args])
+    return runner.invoke(app, ["members", *args, *(() if "--lang" in args else ("--lang", "en"))])
 
 
 def _log(tmp_path):
@@ -45,7 +45,8 @@ def test_csv_to_stdout_is_clean_and_coverage_goes_to_stderr(tmp_path):
     assert result.exit_code == 0, result.stderr
     assert not result.stdout.startswith("\ufeff")
     frame = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
-    assert tuple(frame.columns) == TABLE_COLUMNS
+    # the library columns, with the worded evidence where it always was (after tier)
+    assert tuple(frame.columns) == (*TABLE_COLUMNS[:13], "evidence", *TABLE_COLUMNS[13:])
     assert sorted(frame["sender"]) == sorted(["小林", "珍珍", "潜水王"])
     assert dict(zip(frame["sender"], frame["tier"], strict=True))["潜水王"] == "silent"
     assert "路人乙" not in result.stdout

@@ -21,6 +21,7 @@ from analysis.report import (
 )
 from analysis.schema import Chat
 from analysis.window import Window
+from cli.catalogue import say, say_all
 from tests.conftest import make_messages
 
 
@@ -52,11 +53,17 @@ def test_score_is_weighted_mean_of_applicable_components():
         round((0 * 20 + 100 * 15) / 35, 1)
 
 
+def _text(recommendation, lang: str = "zh") -> str:
+    return say(recommendation.advice, lang)
+
+
 def test_evidence_is_written_in_the_report_language():
     figures = {"participation": 0.10, "stage": "stable", "top10_share": 0.3, "spam_ratio": None,
                "on_topic_ratio": 0.4, "newcomer_activation": None, "unanswered_share": 0.5}
-    en = {c.name: c.evidence for c in score_health(**figures).components}
-    zh = {c.name: c.evidence for c in score_health(**figures, lang="zh").components}
+    en = {c.name: say_all(c.evidence, "en") for c in score_health(**figures).components}
+    zh = {c.name: say_all(c.evidence, "zh") for c in score_health(**figures).components}
+    assert {c.name: c.evidence[0].code for c in score_health(**figures).components}["participation"] == \
+        "health.share_at_least"
     assert en["participation"] == "weekly speakers / members 10% (good: at least 15%; poor: 5%)"
     assert zh["participation"] == "周发言人数 / 成员数 10%（良好：至少 15%；较差：5%）"
     assert zh["trend"].startswith("生命周期阶段：平稳") and zh["spam"].endswith("本时段无法计算")
@@ -102,12 +109,12 @@ def spam_report():
 def test_spammers_get_a_removal_recommendation_with_counts(spam_report):
     _chat_, report = spam_report
     spam = [r for r in report.recommendations if r.component == "spam" and r.priority == 1]
-    assert spam and "广告号(3)" in spam[0].text and "移除 1 个广告号" in spam[0].text
+    assert spam and "广告号(3)" in _text(spam[0]) and "移除 1 个广告号" in _text(spam[0])
     assert report.recommendations == tuple(sorted(report.recommendations, key=lambda r: r.priority))
     components = {c.name for c in report.health.components} | {"timing"}
     assert all(r.component in components and r.evidence for r in report.recommendations)
     en = audit(_spam_group(), lang="en")
-    assert any("Remove 1 spammer(s): 广告号(3)" in r.text for r in en.recommendations)
+    assert any("Remove 1 spammer(s): 广告号(3)" in _text(r, "en") for r in en.recommendations)
 
 
 def test_dead_group_gets_trend_and_recall_advice():
@@ -120,7 +127,7 @@ def test_dead_group_gets_trend_and_recall_advice():
     assert bands["participation"] in ("poor", "fair")
     by = {r.component: r for r in report.recommendations}
     assert by["trend"].priority == 1
-    assert "召回沉默成员" in by["participation"].text and "40 位从未发言" in by["participation"].text
+    assert "召回沉默成员" in _text(by["participation"]) and "40 位从未发言" in _text(by["participation"])
 
 
 def test_flooding_and_links_tighten_the_rules():
@@ -128,10 +135,10 @@ def test_flooding_and_links_tighten_the_rules():
     rows += [(f"2024-03-{d:02d} 21:00", "2", "好的") for d in range(1, 15)]
     report = audit(_chat(rows), lang="en")
     assert report.messages_per_speaker_day > 6 and report.link_share > 0.8
-    rules = [r for r in report.recommendations if r.text.startswith("Tighten the group rules")]
-    assert rules and "links" in rules[0].text
+    rules = [r for r in report.recommendations if _text(r, "en").startswith("Tighten the group rules")]
+    assert rules and "links" in _text(rules[0], "en")
     spam = next(c for c in report.health.components if c.name == "spam")
-    assert "above the 25% ad-risk line" in spam.evidence
+    assert "above the 25% ad-risk line" in say_all(spam.evidence, "en")
 
 
 def test_summary_row_keys_are_stable(spam_report):
@@ -159,7 +166,9 @@ def test_anonymize_report_rewrites_every_name_and_keeps_the_findings(spam_report
     assert set(masked.members.members["sender_id"]).isdisjoint(report.members.members["sender_id"])
     ids = masked.members.members["sender_id"]
     assert all(i.startswith("m-") and not any(ch.isdigit() for ch in i) for i in ids)
-    flat = repr(dataclasses.asdict(masked.spam)) + " ".join(r.text for r in masked.recommendations)
+    # English wording: the member named 广告号 must not appear (the zh wording uses the word itself)
+    flat = repr(dataclasses.asdict(masked.spam)) + " ".join(_text(r, "en") for r in masked.recommendations)
+    flat += repr([r.advice.params for r in masked.recommendations])
     for secret in ("广告号", "读者1", "10099", "2233445566", "wxid_demo_ad"):
         assert secret not in flat
     assert masked.group == report.group and masked.source == report.source

@@ -85,7 +85,7 @@ def test_json_is_readable_and_null_for_undefined(study):
     assert "星火读书会" in text and "\\u" not in text  # non-ASCII kept readable
     assert "NaN" not in text and "Infinity" not in text
     data = json.loads(text)
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert data["window"]["start"] == "2024-03-04T08:00:55"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", data["spam"]["flagged"][0]["timestamp"])
     assert len(data["activity"]["heat"]["messages"]) == 7 and len(data["activity"]["heat"]["messages"][0]) == 24
@@ -199,13 +199,9 @@ def test_html_opens_in_headless_chromium_without_errors_or_requests(tmp_path, ho
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def test_member_spam_reasons_read_in_chinese_in_a_zh_report():
-    from cli.render_report import _member_reasons
-
-    reasons = ("3 spam messages: contact.wechat, lexicon.job x2; name_ad: 兼职; "
-               "one-off promotion by an established member (41 clean messages); "
-               "admin: 2 promotion(s), never judged a spammer; 1 suspect message(s)")
-    zh = _member_reasons(reasons, "zh", 500)
-    assert zh == ("3 条广告：contact.wechat, lexicon.job x2; name_ad: 兼职; 老成员的一次性推广（另有 41 条正常消息）; "
-                  "admin：2 次推广，不判为广告号; 1 条可疑消息")
-    assert _member_reasons(reasons, "en", 500) == reasons
+def test_member_spam_reasons_read_in_chinese_in_a_zh_report(study):
+    assert study.lang == "zh"
+    for fmt in ("table", "md", "html"):
+        text = render(study, fmt)
+        assert "条广告：" in text, fmt  # "3 条广告：contact.wechat ..." (check ids kept)
+        assert "spam message" not in text and "never judged" not in text, fmt

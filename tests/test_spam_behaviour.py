@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,7 @@ from analysis.config import config_from_dict
 from analysis.schema import Chat
 from analysis.spam import cross_group_repeats, detect_spam
 from analysis.spam.behaviour import in_burst
+from analysis.spam.members import member_reasons, spammer_checks
 from tests.conftest import make_messages
 
 AD = "兼职日结，日赚300，加微信 abc12345"
@@ -36,6 +39,13 @@ def fired(result, msg_id):
     return dict(zip(table.loc[table["hit"], "check"], table.loc[table["hit"], "detail"], strict=True))
 
 
+def fired_params(result, msg_id):
+    """check -> (detail code, parameters) for the checks that fired on one message."""
+    table = result.explain(msg_id)
+    hit = table[table["hit"]]
+    return dict(zip(hit["check"], zip(hit["detail_code"], hit["detail_params"], strict=True), strict=True))
+
+
 def test_in_burst_marks_every_row_of_a_run():
     groups = np.array([0, 0, 0, 0, 1, 1])
     seconds = np.array([0, 10, 20, 500, 0, 5])
@@ -55,7 +65,8 @@ def test_repeat_self_needs_three_posts_within_a_day():
     r = detect_spam(chat_of(rows))
     n = len(rows)
     assert "repeat_self" in fired(r, f"L{n - 3}")  # exact and near-duplicate (one more "！")
-    assert "3x from this member" in fired(r, f"L{n - 5}")["repeat_self"]
+    assert fired(r, f"L{n - 5}")["repeat_self"] == "3x (3+/24h)"
+    assert fired_params(r, f"L{n - 5}")["repeat_self"] == ("detail.repeat_self", {"times": 3, "count": 3, "hours": 24})
     assert "repeat_self" not in fired(r, f"L{n}")  # weekly, not within 24 h
 
 
@@ -69,8 +80,11 @@ def test_repeat_cross_by_template_and_by_shared_handle():
     ]
     r = detect_spam(chat_of(rows))
     n = len(rows)
-    assert "same text from 3 members" in fired(r, f"L{n - 2}")["repeat_cross"]
-    assert "phone:13800001111 from 2 members" in fired(r, f"L{n}")["repeat_cross"]
+    assert "text=3" in fired(r, f"L{n - 2}")["repeat_cross"]
+    assert fired_params(r, f"L{n - 2}")["repeat_cross"] == ("detail.repeat_cross", {"members": 3, "handles": []})
+    assert fired(r, f"L{n}")["repeat_cross"] == "phone:13800001111=2"
+    assert fired_params(r, f"L{n}")["repeat_cross"] == (
+        "detail.repeat_cross", {"members": None, "handles": [["phone", "13800001111", 2]]})
     # repeated greetings from many members are not a campaign by themselves
     greet = background() + [(f"2024-01-05 1{i}:00", f"40{i}", "祝大家新年快乐，万事如意，身体健康", "text", f"m{i}")
                              for i in range(5)]
@@ -87,8 +101,14 @@ def test_flood_and_newcomer_and_hit_and_run():
     first = f"L{len(background()) + 2}"
     checks = fired(r, first)
     assert "flood" in checks and "newcomer" in checks and "hit_and_run" in checks
-    assert "message 1 since joining" in checks["newcomer"]
-    assert "(5 min)" in checks["hit_and_run"] or "(4 min)" in checks["hit_and_run"]
+    assert checks["newcomer"] == "#1 (2024-01-05 10:00)"
+    assert checks["flood"] == "12/15s"
+    params = fired_params(r, first)
+    assert params["newcomer"] == ("detail.newcomer", {"n": 1, "joined": "2024-01-05 10:00"})
+    assert params["flood"] == ("detail.flood", {"messages": 12, "seconds": 15})
+    assert params["hit_and_run"] == ("detail.hit_and_run.joined", {"start": "2024-01-05 10:00", "left": "10:05",
+                                                                    "minutes": 5})
+    assert checks["hit_and_run"] == "join=2024-01-05 10:00, leave=10:05 (5 min)"
     fourth = f"L{len(background()) + 5}"
     assert "newcomer" not in fired(r, fourth)  # only the first three
     # flooding and leaving are two kinds of evidence: spam even without ad words
@@ -109,6 +129,14 @@ def test_join_post_leave_with_an_ad_makes_a_spammer():
     assert verdict == "spam" and "hit_and_run" in reasons and "contact.wechat" in reasons
     member = r.members.set_index("sender_id").loc["6001"]
     assert member["is_spammer"] and member["spam_messages"] == 1 and "hit_and_run" in member["reasons"]
+    rows = member["reason_rows"]
+    assert rows[0] == ("member.spam_messages", 1, None, "", None)
+    assert {"contact.wechat", "newcomer", "hit_and_run"} <= {check for check, *_ in rows}
+    run = [row for row in rows if row[0] == "member.hit_and_run"]
+    assert run == [("member.hit_and_run", 3, "join=2024-01-05 10:00, leave=10:03 (3 min)", "detail.hit_and_run.joined",
+                    {"start": "2024-01-05 10:00", "left": "10:03", "minutes": 3})]
+    assert member["reasons"].endswith("; hit_and_run: 3 min")
+    assert {"newcomer", "hit_and_run"} <= spammer_checks(r)["6001"]
 
 
 def test_ad_in_display_name():
@@ -116,7 +144,16 @@ def test_ad_in_display_name():
     r = detect_spam(chat_of(rows))
     checks = fired(r, f"L{len(rows)}")
     assert "name_ad" in checks and "看我昵称" in checks["name_ad"]
+    assert checks["name_ad"] == "'看我昵称有惊喜': lexicon.profile_lure 看我昵称"
+    assert fired_params(r, f"L{len(rows)}")["name_ad"] == ("detail.name_ad", {"names": [{
+        "name": "看我昵称有惊喜",
+        "hits": [{"check": "lexicon.profile_lure", "detail": "看我昵称", "detail_code": "", "detail_params": None}]}]})
     assert verdict_of(r, f"L{len(rows)}")[0] == "spam"
+    # a disguised contact in the name carries its own detail code
+    rows = background() + [("2024-01-05 10:00", "7002", "大家好 微信 abc12345", "text", "加扣①⑨①⑨⑤⑤〇⑤⑨")]
+    name = fired_params(detect_spam(chat_of(rows)), f"L{len(rows)}")["name_ad"][1]["names"][0]
+    assert name["hits"] == [{"check": "contact_obfuscated", "detail": "qq (stylised=8)", "detail_code": "detail.obfuscation",
+                             "detail_params": {"kinds": ["qq"], "invisible": 0, "stylised": 8}}]
 
 
 def test_new_domain_and_allowlisted_domains():
@@ -125,7 +162,9 @@ def test_new_domain_and_allowlisted_domains():
         ("2024-01-05 11:00", "1002", "好文 https://mp.weixin.qq.com/s/abc", "text", "成员1002"),
     ]
     r = detect_spam(chat_of(rows))
-    assert "blog.example.net shared by 1 member" in fired(r, f"L{len(rows) - 1}")["new_domain"]
+    assert fired(r, f"L{len(rows) - 1}")["new_domain"] == "blog.example.net=1"
+    assert fired_params(r, f"L{len(rows) - 1}")["new_domain"] == ("detail.new_domain",
+                                                                  {"domains": [["blog.example.net", 1]]})
     assert not fired(r, f"L{len(rows)}")  # an allowlisted article link is no evidence at all
     cfg = config_from_dict({"spam": {"allowlisted_domains": ["example.net"]}})
     r2 = detect_spam(chat_of(rows), cfg)
@@ -157,23 +196,71 @@ def test_established_member_gets_credit_and_one_ad_is_not_a_spammer():
     rows = background(n=160) + [("2024-02-01 09:00", "1001", "兼职日结 加微信 abc12345", "text", "成员1001")]
     r = detect_spam(chat_of(rows))
     checks = fired(r, f"L{len(rows)}")
-    assert "established" in checks and "40 clean messages before" in checks["established"]
+    assert "established" in checks and checks["established"] == "40"
+    assert fired_params(r, f"L{len(rows)}")["established"] == ("detail.established", {"n": 40})
     member = r.members.set_index("sender_id").loc["1001"]
     assert not member["is_spammer"]
     if member["spam_messages"]:
-        assert "one-off promotion by an established member" in member["reasons"]
+        assert ("member.established_one_off", member["reason_rows"][-1][1], None, "", None) == member["reason_rows"][-1]
+
+
+def test_one_off_promotion_by_an_established_member_is_a_reason_row():
+    words = "春夏秋冬山水花鸟风月云雨雪霜天地日星河海江湖松竹梅兰菊桃李杏"
+    t0 = pd.Timestamp("2024-01-01 09:00")
+    rows = [(t0 + pd.Timedelta(hours=3 * i), "1001" if i % 2 else "1002",
+             f"{words[i % len(words)]}{words[i * 7 % len(words)]}{words[i * 13 % len(words)]}真好看，我很喜欢", "text", "成员")
+            for i in range(120)]
+    rows.append(("2024-03-01 09:00", "1001", "兼职日结，日赚300，加微信 abc12345 扣扣 2233445566 刷单返利", "text", "成员1001"))
+    member = detect_spam(chat_of(rows)).members.set_index("sender_id").loc["1001"]
+    assert not member["is_spammer"] and member["spam_messages"] == 1
+    assert member["reason_rows"][-1] == ("member.established_one_off", 60, None, "", None)
+    assert member["reasons"] == "contact.wechat, contact.qq, contact_obfuscated, lexicon.job; member.established_one_off: 60"
+
+
+def test_staff_promotions_and_suspects_are_reason_rows():
+    # 1001 is established: their ad is only suspect; 1002 is an admin: a promotion.
+    rows = background(n=160) + [("2024-02-01 09:00", "1001", "兼职日结 加微信 abc12345", "text", "成员1001"),
+                                ("2024-02-01 10:00", "1002", "周末团建报名 扣扣 2233445566 刷单返利", "text", "管理")]
+    roster = pd.DataFrame({"sender_id": ["1002"], "sender": ["管理"], "role": ["admin"], "joined": [pd.NaT]})
+    r = detect_spam(chat_of(rows, roster=roster))
+    members = r.members.set_index("sender_id")
+    assert members.loc["1002", "reason_rows"] == (("member.staff_promotions", 1, "admin", "", None),)
+    assert members.loc["1002", "reasons"] == "member.staff_promotions: admin 1"
+    assert members.loc["1001", "suspect_messages"] == 1
+    assert members.loc["1001", "reason_rows"] == (("member.suspects", 1, None, "", None),)
+    assert members.loc["1001", "reasons"] == "member.suspects: 1"
+    assert members.loc["1003", "reason_rows"] == () and members.loc["1003", "reasons"] == ""
+    long = member_reasons(r)
+    assert list(long.columns) == ["sender_id", "check", "count", "detail", "detail_code", "params"]
+    assert long.set_index("sender_id").loc["1002", "detail"] == "admin"
+    assert spammer_checks(r) == {}
+
+
+def test_name_ad_reason_row_and_ids_only_reasons():
+    rows = background() + [("2024-01-05 10:00", "7001", "大家好，我是新来的，微信 abc12345", "text", "看我昵称有惊喜")]
+    member = detect_spam(chat_of(rows)).members.set_index("sender_id").loc["7001"]
+    name = [row for row in member["reason_rows"] if row[0] == "member.name_ad"]
+    assert name == [("member.name_ad", None, "'看我昵称有惊喜': lexicon.profile_lure 看我昵称", "detail.name_ad",
+                     {"names": [{"name": "看我昵称有惊喜", "hits": [{"check": "lexicon.profile_lure", "detail": "看我昵称",
+                                                              "detail_code": "", "detail_params": None}]}]})]
+    assert member["reasons"].endswith("; name_ad: lexicon.profile_lure")
+    # ids, figures and the unit "min" only: no sentence
+    assert not re.search(r"\b(spam messages?|promotion|never|judged|suspect message|joined|left|name ')", member["reasons"])
 
 
 def test_member_table_columns_and_spammer_rule():
     rows = background() + [("2024-01-05 10:00", "8001", AD, "text", "广告"),
                            ("2024-01-06 10:00", "8001", "扣扣 2233445566 刷单返利", "text", "广告")]
     r = detect_spam(chat_of(rows))
-    cols = {"sender_id", "sender", "messages", "spam_messages", "spam_score", "is_spammer", "reasons"}
+    cols = {"sender_id", "sender", "messages", "spam_messages", "spam_score", "is_spammer", "reasons", "reason_rows"}
     assert cols <= set(r.members.columns)
     top = r.members.iloc[0]
     assert top["sender_id"] == "8001" and top["is_spammer"] and top["spam_messages"] == 2
     assert top["spam_score"] == pytest.approx(r.flagged["score"].sum())
-    assert "2 spam messages" in top["reasons"]
+    assert top["reason_rows"][0] == ("member.spam_messages", 2, None, "", None)
+    assert top["reasons"] == "contact.wechat, lexicon.job x2, contact.qq, contact_obfuscated"
+    assert ("lexicon.job", 2, None, "", None) in top["reason_rows"]
+    assert spammer_checks(r) == {"8001": {"contact.wechat", "lexicon.job", "contact.qq", "contact_obfuscated"}}
     assert not r.members.iloc[1:]["is_spammer"].any()
 
 
@@ -209,3 +296,41 @@ def test_weights_thresholds_and_words_come_from_the_config(tmp_path):
     assert verdict == "spam"  # 1 + 3 = 4 with two kinds
     stricter = replace(cfg, spam=replace(cfg.spam, spam_threshold=5))
     assert verdict_of(detect_spam(chat_of(rows), stricter), f"L{len(rows)}")[0] == "suspect"
+
+
+def test_message_reason_rows_and_ids_only_reasons():
+    t = pd.Timestamp("2024-01-05 10:00:00")
+    rows = background() + [(t, "5001", "", "join", "新来的")]
+    rows += [(t + pd.Timedelta(seconds=60 + i), "5001", f"加微信 abc1234{i} 兼职日结", "text", "新来的") for i in range(12)]
+    rows += [(t + pd.Timedelta(minutes=5), "5001", "", "leave", "新来的")]
+    r = detect_spam(chat_of(rows))
+    msgs = r.messages
+    reported = msgs["verdict"] != ""
+    assert reported.any()
+    assert (msgs.loc[~reported, "reason_rows"].map(len) == 0).all()
+    for reasons, reason_rows in zip(msgs.loc[reported, "reasons"], msgs.loc[reported, "reason_rows"], strict=True):
+        assert reasons == "; ".join(f"{check}: {detail} ({points:+g})" for check, points, _, _, detail in reason_rows)
+        # ids, figures, the log's text and the machine notation (join=, min) only
+        assert not re.search(r"\b(from|members?|messages|within|since|joined|left|spoke|shared|clean|readable|chars)\b",
+                             reasons), reasons
+    first = msgs.loc[reported].iloc[0]
+    assert first["reason_rows"][0] == ("contact.wechat", 3.0, "", None, "abc12340")
+    by_check = {row[0]: row for row in first["reason_rows"]}
+    assert by_check["flood"] == ("flood", 2.0, "detail.flood", {"messages": 12, "seconds": 15}, "12/15s")
+    assert by_check["newcomer"][2:] == ("detail.newcomer", {"n": 1, "joined": "2024-01-05 10:00"},
+                                        "#1 (2024-01-05 10:00)")
+    table = r.explain(first["msg_id"])
+    assert list(table.columns) == ["check", "family", "hit", "points", "detail", "detail_code", "detail_params"]
+    assert (table.loc[~table["hit"] & (table["check"] != "model_nb"), "detail"] == "-").all()
+    assert table.set_index("check").loc["model_nb", "detail_code"] == "detail.no_model"
+    assert all(isinstance(p, dict) for p in table["detail_params"])
+
+
+def test_caps_are_detail_codes():
+    rows = background() + [("2024-01-05 10:00", "8001", "兼职日结，日赚300，加微信 abc12345 扣扣 2233445566 电话 13911112222 "
+                                                   "免费领取 诚招代理", "text", "x")]
+    r = detect_spam(chat_of(rows))
+    params = fired_params(r, f"L{len(rows)}")
+    assert params["contact_cap"] == ("detail.contact_cap", {"cap": 4})
+    assert params["lexicon_cap"] == ("detail.lexicon_cap", {"cap": 4})
+    assert fired(r, f"L{len(rows)}")["contact_cap"] == "<=4"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import re
 
+import numpy as np
 import pytest
 
 from analysis.spam.checks import Lexicon, content_checks, shipped_domains
@@ -11,13 +13,22 @@ from analysis.spam.normalise import normalise
 from analysis.spam.scoring import judge_texts
 
 
-def fired(text: str) -> dict[str, str]:
-    """check name -> detail for the content checks that fire on ``text``."""
+def _hits(text: str):
     views = normalise([text])
     domains = shipped_domains()
     res = content_checks(views, Lexicon.load(), allowlisted=domains["allowlisted"],
                          shorteners=domains["shorteners"])
-    return {name: hits.detail[0] for name, hits in res.hits.items() if hits.hit[0]}
+    return {name: hits for name, hits in res.hits.items() if hits.hit[0]}
+
+
+def fired(text: str) -> dict[str, str]:
+    """check name -> detail for the content checks that fire on ``text``."""
+    return {name: hits.detail[0] for name, hits in _hits(text).items()}
+
+
+def fired_params(text: str) -> dict[str, tuple[str | None, dict | None]]:
+    """check name -> (detail code, parameters) for the content checks that fire on ``text``."""
+    return {name: (hits.code, hits.params_at(np.array([0]))[0]) for name, hits in _hits(text).items()}
 
 
 @pytest.mark.parametrize(("check", "text", "detail"), [
@@ -63,6 +74,19 @@ def test_contact_found_only_after_normalisation_is_its_own_strong_reason(text, k
     got = fired(text)
     assert "contact_obfuscated" in got, got
     assert kinds in got["contact_obfuscated"]
+    code, params = fired_params(text)["contact_obfuscated"]
+    assert code == "detail.obfuscation" and kinds in params["kinds"]
+    assert set(params) == {"kinds", "invisible", "stylised"}
+
+
+def test_obfuscation_detail_is_kinds_and_counts_not_words():
+    assert fired("扣扣 12345678")["contact_obfuscated"] == "qq"
+    assert fired_params("扣扣 12345678")["contact_obfuscated"][1] == {"kinds": ["qq"], "invisible": 0, "stylised": 0}
+    assert fired("ＱＱ：７５２７５３６３６")["contact_obfuscated"] == "qq (stylised=11)"
+    hidden = "\u200b加\u200bＱ\u200bＱ ①⑨①⑨⑤⑤〇⑤⑨ 有惊喜"
+    code, params = fired_params(hidden)["contact_obfuscated"]
+    assert params["invisible"] == 3 and params["stylised"] > 0
+    assert fired(hidden)["contact_obfuscated"] == f"qq (invisible=3, stylised={params['stylised']})"
 
 
 @pytest.mark.parametrize("text", [
@@ -99,18 +123,21 @@ def test_extra_words_from_the_config_add_categories():
     assert "刷单" in lex.categories["job"]
 
 
-@pytest.mark.parametrize(("text", "part"), [
-    ("专\u200b业\u200b代\u200b理", "3 invisible chars"),
-    ("𝘍𝘛𝘈676 买片", "stylised"),
-    ("看-夹-企-鹅", "separators between single characters"),
+@pytest.mark.parametrize(("text", "detail", "params"), [
+    ("专\u200b业\u200b代\u200b理", "invisible=3", {"invisible": 3, "stylised": 0, "split": False}),
+    ("𝘍𝘛𝘈676 买片", "stylised=3", {"invisible": 0, "stylised": 3, "split": False}),
+    ("看-夹-企-鹅", "split", {"invisible": 0, "stylised": 0, "split": True}),
 ])
-def test_obfuscated_text(text, part):
+def test_obfuscated_text(text, detail, params):
     got = fired(text)
-    assert part in got.get("obfuscated_text", ""), got
+    assert got.get("obfuscated_text") == detail, got
+    assert fired_params(text)["obfuscated_text"] == ("detail.obfuscated_text", params)
 
 
 def test_emoji_density_counts_emoji_and_symbols_not_bracket_emoticons():
     assert "emoji" in fired("😀😀😀🔥🔥🔥💰💰 赚")
+    assert fired("😀😀😀🔥🔥🔥💰💰 赚")["emoji"] == "8/10"  # emoji and symbols / visible characters
+    assert fired_params("😀😀😀🔥🔥🔥💰💰 赚")["emoji"] == ("detail.emoji", {"symbols": 8, "chars": 10})
     assert "emoji" not in fired("[微笑][微笑][微笑][微笑][微笑][微笑]")
     long_post = "今天的读书会讨论了很多内容，大家发言都很积极，下次继续。" * 4 + "😀👍🎉📚🙏🌹"
     assert "emoji" not in fired(long_post)
@@ -154,6 +181,19 @@ def test_ads_are_spam_on_content_alone(text):
     assert verdict == "spam", reasons
 
 
+def test_reasons_hold_ids_figures_and_matched_text_only():
+    got = judge_texts(ADS + ["\u200b加\u200bＱ\u200bＱ ①⑨①⑨⑤⑤〇⑤⑨ 有惊喜 😀😀😀🔥🔥🔥💰💰"])
+    for reasons, rows in zip(got["reasons"], got["reason_rows"], strict=True):
+        assert rows, reasons
+        assert reasons == "; ".join(f"{c}: {d} ({p:+g})" for c, p, _, _, d in rows)
+        # no sentence: what is left after ids, matched text and the machine notation is not English
+        for _check, _points, code, params, detail in rows:
+            assert (code == "") == (params is None), rows
+            words = re.findall(r"[a-z]{3,}", re.sub(r"\w+=", "", detail)) if code else []
+            assert set(words) <= {"qq", "split", "wechat", "phone", "link", "group", "bare_id"}, detail
+    assert got.iloc[1]["reasons"].startswith("contact.qq: 752753636 (+3); contact_obfuscated: qq (+3)")
+
+
 def test_one_kind_of_evidence_is_not_enough():
     # a plain contact handle alone is suspect at most; two lexicon categories too
     got = judge_texts(["我的微信 run2024", "兼职日结 免费领取"])
@@ -173,6 +213,8 @@ def test_threaded_slices_give_the_same_result(monkeypatch):
     assert v1.norm.equals(v2.norm) and v1.compact.equals(v2.compact)
     for name, hits in c1.hits.items():
         assert (hits.hit == c2.hits[name].hit).all() and list(hits.detail) == list(c2.hits[name].detail), name
+        assert hits.code == c2.hits[name].code, name
+        assert {k: list(v) for k, v in hits.params.items()} == {k: list(v) for k, v in c2.hits[name].params.items()}
     assert c1.handles == c2.handles
     assert c1.domains.sort_values(["code", "domain"]).values.tolist() == \
         c2.domains.sort_values(["code", "domain"]).values.tolist()

@@ -18,7 +18,7 @@ QQ_TITLE = "消息记录（此消息记录为文本格式，不支持重新导�
 
 
 def spam(*args: str):
-    return runner.invoke(app, ["spam", *args])
+    return runner.invoke(app, ["spam", *args, *(() if "--lang" in args else ("--lang", "en"))])
 
 
 def write_qq(path, rows):

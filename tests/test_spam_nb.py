@@ -34,7 +34,10 @@ def test_fit_predict_save_load_roundtrip(tmp_path):
     assert data["format"] == "community-audit-spam-nb" and data["n_spam"] == 60
     again = NaiveBayes.load(path)
     assert np.allclose(again.predict_texts(["在家轻松赚钱刷单返利"]), p[:1], atol=1e-6)
-    assert "top bigrams" in model.explain("在家轻松赚钱刷单返利", 0.99)
+    why = model.explain_params("在家轻松赚钱刷单返利", 0.99)
+    assert why["p"] == 0.99 and 1 <= len(why["bigrams"]) <= 3
+    assert all(g in "在家轻松赚钱刷单返利" for g in why["bigrams"])
+    assert model.explain("在家轻松赚钱刷单返利", 0.99) == "p=0.99; " + ", ".join(why["bigrams"])
 
 
 def test_refuses_too_few_examples_and_bad_files(tmp_path):
@@ -54,6 +57,9 @@ def test_model_boosts_but_is_never_the_only_reason():
     got = judge_texts(["在家轻松赚钱刷单", "名额有限佣金有限", "在家轻松赚钱 加微信 run2024"], model=model)
     # lexicon + model: two kinds -> spam, with the model named in the reasons
     assert got.iloc[0]["verdict"] == "spam" and "model_nb: p=" in got.iloc[0]["reasons"]
+    model_row = [row for row in got.iloc[0]["reason_rows"] if row[0] == "model_nb"][0]
+    assert model_row[2] == "detail.model_nb" and set(model_row[3]) == {"p", "bigrams"}
+    assert model_row[4].startswith(f"p={model_row[3]['p']:.2f}")
     # the model alone (no rule fired) never makes spam, however sure it is
     assert model.predict_texts(["名额有限佣金有限"])[0] > 0.9
     assert got.iloc[1]["verdict"] == ""

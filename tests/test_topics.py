@@ -234,20 +234,20 @@ def test_without_theme_one_is_proposed_and_said_so(make_messages):
     r = analyse(make_messages, rows_of(["马拉松配速"] * 3 + ["火锅好吃"]), config=cfg)
     assert r.theme.source == "proposed"
     assert r.theme.terms == tuple(r.keywords["term"].iloc[:2])
-    assert any("proposed" in note for note in r.notes)
+    assert any(n.code == "topics.theme_proposed" for n in r.notes)
 
 
 def test_theme_nobody_mentions_gives_zero_and_a_note(make_messages):
     r = analyse(make_messages, rows_of(["火锅好吃", "电影好看"]), theme=["马拉松"])
     assert r.on_topic_ratio == 0.0
-    assert any("no substantive message contains a theme keyword" in n for n in r.notes)
+    assert any(n.code == "topics.theme_absent" for n in r.notes)
 
 
 def test_empty_chat_gives_nan_ratios_not_errors(make_messages):
     r = analyse(make_messages, [(at(0), "1", "收到"), (at(0, 11), "2", "[图片]", "image")])
     assert math.isnan(r.on_topic_ratio) and r.chitchat_ratio == 1.0
     assert r.keywords.empty and math.isnan(r.concentration.entropy)
-    assert any("nothing to measure" in n for n in r.notes)
+    assert any(n.code == "topics.nothing_to_measure" for n in r.notes)
 
 
 def test_npmi_by_hand():
@@ -279,7 +279,7 @@ def test_weekly_jaccard_and_the_week_the_theme_share_fell(make_messages):
     assert list(r.drift.falls["week"].dt.strftime("%Y-%m-%d")) == ["2024-03-18"]
     assert r.drift.mean_jaccard == pytest.approx((1.0 + weeks["jaccard"].iloc[2]) / 2, abs=1e-4)
     assert set(r.drift.keywords["week"].dt.strftime("%Y-%m-%d")) == {"2024-03-04", "2024-03-11", "2024-03-18"}
-    assert any("fewer than 3 substantive" in n for n in r.notes)
+    assert any(n.code == "topics.small_weeks" and n.params["min_messages"] == 3 for n in r.notes)
 
 
 def test_empty_weeks_inside_the_window_are_listed(make_messages):

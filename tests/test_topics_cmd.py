@@ -20,7 +20,7 @@ READING = "读书,书,阅读,读后感,作者,三体,红楼梦,百年孤独,围�
 
 
 def topics(*args: str):
-    return runner.invoke(app, ["topics", *args])
+    return runner.invoke(app, ["topics", *args, *(() if "--lang" in args else ("--lang", "en"))])
 
 
 def as_json(*args: str) -> dict:
@@ -56,7 +56,8 @@ def test_study_group_figures_are_plausible():
     # A theme the club never talks about scores (almost) nothing, and says so.
     off = as_json(STUDY, "--theme", "跑步,配速,马拉松")
     assert off["on_topic_ratio"] < 0.05
-    assert any("no substantive message contains a theme keyword" in n for n in off["notes"])
+    assert any(n["code"] == "topics.theme_absent" and "no substantive message contains a theme keyword" in n["text"]
+               for n in off["notes"])
 
 
 def test_without_theme_one_is_proposed_and_the_table_says_so():
@@ -112,7 +113,8 @@ def test_cache_folder_is_the_only_place_written(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(("args", "message"), [
     (("--cache", "{file}"), "is not a folder"),
-    (("-f", "md"), "this command writes table, json, csv"),
+    (("-f", "md"), "'md' is not one of"),
+    (("-o", "{file}.md"), "this command writes table, json, csv"),
 ])
 def test_usage_errors_exit_2_with_one_line(tmp_path, args, message):
     afile = tmp_path / "file"

@@ -2,7 +2,9 @@
 
 Each export format is one module in this package exposing ``FORMAT``, a :class:`LogFormat`
 with a content sniffer and a parser. ``_MODULES`` below is the only list of formats:
-adding a format means one new module plus one line here.
+adding a format means one new module plus one line here. :class:`LogFormat` and
+:class:`ParseOptions` live in :mod:`analysis.logformat` (format modules import them from
+there, not from this package) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -10,9 +12,6 @@ from __future__ import annotations
 import csv
 import importlib
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from analysis.errors import (
@@ -24,63 +23,15 @@ from analysis.errors import (
     StrictModeError,
     UnknownFormatError,
 )
+from analysis.logformat import (
+    STREAM_MAX_BYTES,
+    WHOLE_FILE_MAX_BYTES,
+    LogFormat,
+    ParseOptions,
+    default_max_bytes,
+)
 from analysis.schema import Chat
 from analysis.source import EncodingRetry, Source
-
-
-@dataclass(frozen=True)
-class ParseOptions:
-    """Choices a user can make about how an export is read (all optional)."""
-
-    tz: str | None = None
-    """IANA zone that absolute times (Unix time, ISO with offset) are converted to;
-    each format documents its default when this is None."""
-    columns: Mapping[str, str] | None = None
-    """Generic CSV/TSV/JSONL: canonical column -> the file's column name."""
-    dayfirst: bool | None = None
-    """Formats with ambiguous dates (WhatsApp): force day-first (True) or month-first (False)."""
-    date: date | None = None
-    """Formats whose text has no date (chatlog text for one day): the date of the messages."""
-    extra: Mapping[str, str] = field(default_factory=dict)
-    """Format-specific switches (e.g. ``channel`` for Slack)."""
-
-
-@dataclass(frozen=True)
-class LogFormat:
-    """One supported export format."""
-
-    name: str
-    """Stable id used by ``--log-format`` and in ``Chat.format`` (e.g. ``qq-txt``)."""
-    platform: str
-    """qq, wechat, telegram, whatsapp, discord, slack, line or generic."""
-    title: str
-    """Human name, e.g. "QQ message manager TXT export"."""
-    how_to_export: str
-    """How an operator produces this file in the app or tool."""
-    sniff: Callable[[Source], bool]
-    """True when the content is this format (looks at ``source.head()`` only, or a zip's names)."""
-    parse: Callable[[Source, ParseOptions], list[Chat]]
-    """Read the whole source into one Chat per conversation."""
-    streams: bool = False
-    """True when the parser reads the input in blocks, so its memory follows the size of the
-    result; False when it holds the whole decoded file (and per-line or per-record Python
-    objects) at once. Decides the default size limit (:func:`default_max_bytes`)."""
-
-
-STREAM_MAX_BYTES = 512 * 1024 * 1024
-"""Default size limit for formats that stream. Measured peak memory is 3-8x the file size
-(mostly the message table itself; ``test_peak_memory_per_format`` in
-tests/benchmarks/bench_fuzz.py), so 512 MiB stays under about 4.5 GB."""
-WHOLE_FILE_MAX_BYTES = 128 * 1024 * 1024
-"""Default size limit for formats that read the whole file: measured peak memory is 11-34x
-the file size (decoded text, per-line or per-record objects, then the table), so 128 MiB stays
-under about 4.5 GB. Either limit is lifted with ``max_bytes`` (``--max-bytes``; 0: none)."""
-
-
-def default_max_bytes(fmt: LogFormat) -> int:
-    """The size limit that applies to ``fmt`` when the caller gives none."""
-    return STREAM_MAX_BYTES if fmt.streams else WHOLE_FILE_MAX_BYTES
-
 
 # Each module exposes FORMAT (one LogFormat) or FORMATS (a tuple, for a tool that writes
 # several related files). Detection requires exactly one sniffer to claim each sample
@@ -117,6 +68,18 @@ FORMATS: tuple[LogFormat, ...] = _load()
 """Every supported export format, in detection order."""
 
 FORMAT_NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
+
+
+def export_extensions() -> tuple[str, ...]:
+    """Every file name ending some format's export comes in (:attr:`LogFormat.extensions`),
+    sorted: what a folder walk picks up."""
+    return tuple(sorted({ext for fmt in FORMATS for ext in fmt.extensions}))
+
+
+def sidecar_names() -> frozenset[str]:
+    """Every file name some format declares as travelling beside its export without being
+    one (:attr:`LogFormat.sidecars`): a folder walk never picks these up on their own."""
+    return frozenset(name for fmt in FORMATS for name in fmt.sidecars)
 
 
 def get_format(name: str) -> LogFormat:
@@ -322,7 +285,9 @@ __all__ = [
     "choose_group",
     "default_max_bytes",
     "detect_format",
+    "export_extensions",
     "get_format",
     "read_chats",
     "read_log",
+    "sidecar_names",
 ]

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.notes import Note, note
 from analysis.schema import EVENT_KINDS, KIND, KIND_DTYPE, SENDER, SENDER_ID, UnparsedLine
 from analysis.source import LINE_BREAK
 
@@ -91,12 +92,13 @@ def to_wall_clock(utc: pd.Series, tz: str) -> pd.Series:
 
 def resolve_names(
     messages: pd.DataFrame, name_only: pd.Series
-) -> tuple[pd.Series, list[str]]:
+) -> tuple[pd.Series, list[Note]]:
     """Map display names found in event texts (``X加入本群``) to sender ids.
 
     ``name_only`` holds, for each row, a display name taken from an event text (or NA).
     A name maps to the id of the member's own messages when exactly one id used that
-    name; otherwise the name itself becomes the id and a warning says so.
+    name; otherwise the name itself becomes the id and a warning says so
+    (``parse.notice_names_unresolved``).
 
     Returns:
         (ids, warnings): ids aligned with ``name_only`` (NA where it was NA).
@@ -114,10 +116,7 @@ def resolve_names(
     unresolved = name_only.notna() & ids.isna()
     warnings = []
     if unresolved.any():
-        n = int(name_only[unresolved].nunique())
-        warnings.append(
-            f"{n} member(s) in join/leave/recall notices are known by display name only"
-        )
+        warnings.append(note("parse.notice_names_unresolved", n=int(name_only[unresolved].nunique())))
     return ids.where(~unresolved, name_only), warnings
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from analysis.errors import OptionError, ParseError
+from analysis.notes import Note, note
 
 _WS = " \t\r\n\ufeff"
 _HEX = set("0123456789abcdefABCDEF")
@@ -230,15 +231,15 @@ class JsonStream:
             yield line, self.value()
 
 
-def target_tz(tz: str | None, default: str = "UTC") -> tuple[str, list[str]]:
-    """The zone absolute times are shown in, and the warning to give when it was assumed.
+def target_tz(tz: str | None, default: str = "UTC") -> tuple[str, list[Note]]:
+    """The zone absolute times are shown in, and the warning to give when it was assumed
+    (``parse.tz_assumed``).
 
     Raises:
         OptionError: ``tz`` is not an IANA zone name.
     """
     if tz is None:
-        return default, [f"times shown in {default}; pass --tz Area/City (e.g. --tz Asia/Shanghai) "
-                         "for local time"]
+        return default, [note("parse.tz_assumed", tz=default)]
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):

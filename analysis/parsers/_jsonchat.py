@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.notes import Note
 from analysis.parsers._cn_notices import SELF, classify_notice
 from analysis.parsers._common import DEFAULT_TZ_CN, ns_series, resolve_names, to_wall_clock
 from analysis.parsers._json_stream import target_tz
@@ -153,7 +154,7 @@ MS_THRESHOLD = 1e11
 is 1973), so exports that write either (QCE: ms; WeFlow, ChatLab: s) read the same."""
 
 
-def zone(tz: str | None, default: str = DEFAULT_TZ_CN) -> tuple[str, list[str]]:
+def zone(tz: str | None, default: str = DEFAULT_TZ_CN) -> tuple[str, list[Note]]:
     """The zone to show absolute times in, and the warnings to give.
 
     A ``--tz`` is checked (:func:`analysis.parsers._json_stream.target_tz`). Without one,
@@ -197,7 +198,7 @@ def assemble(
     group: str = "",
     platform: str = "",
     unparsed: Sequence[UnparsedLine] = (),
-    warnings: Sequence[str] = (),
+    warnings: Sequence[Note] = (),
     roster: pd.DataFrame | None = None,
     aliases: Any = None,
     known: Sequence[tuple[Any, Any]] = (),
@@ -312,7 +313,7 @@ _EDITED = (MSG_ID, SENDER_ID, SENDER, ACTOR_ID)
 def _apply_notices(arr: dict[str, pa.ChunkedArray], kinds: np.ndarray, lines: np.ndarray,
                    mask: np.ndarray, alias: pa.ChunkedArray | None, *, platform: str,
                    self_id: str | None, known: Sequence[tuple[Any, Any]],
-                   ) -> tuple[np.ndarray | None, np.ndarray, list[str]]:
+                   ) -> tuple[np.ndarray | None, np.ndarray, list[Note]]:
     """Classify the notice rows and name their members (``arr`` is updated in place).
 
     Name resolution needs only the notices and, for each name they mention, the distinct
@@ -413,14 +414,14 @@ def _known_ids(pairs: Sequence[tuple[Any, Any]]) -> dict[str, str]:
 
 
 def _resolve_known(frame: pd.DataFrame, names: pd.Series,
-                   known: dict[str, str]) -> tuple[pd.Series, list[str]]:
+                   known: dict[str, str]) -> tuple[pd.Series, list[Note]]:
     known_ids = names.map(known) if known else pd.Series(None, index=names.index, dtype=object)
     ids, warnings = resolve_names(frame, names.where(known_ids.isna()))
     return known_ids.where(known_ids.notna(), ids), warnings
 
 
 def _classify(frame: pd.DataFrame, mask: np.ndarray, self_id: str | None,
-              self_name: str | None, known: dict[str, str]) -> list[str]:
+              self_name: str | None, known: dict[str, str]) -> list[Note]:
     """QQ notices: kinds, members and actors of the notice rows, in place; returns warnings.
     (WeChat notices go through :func:`analysis.parsers._wechat.apply_system_events`.)"""
     idx = np.flatnonzero(mask)
@@ -438,7 +439,7 @@ def _classify(frame: pd.DataFrame, mask: np.ndarray, self_id: str | None,
     kind_values[idx] = kinds
     frame[KIND] = pd.Categorical(kind_values, dtype=KIND_DTYPE)
 
-    warnings: list[str] = []
+    warnings: list[Note] = []
     who_s = pd.Series(None, index=frame.index, dtype=object)
     actor_s = pd.Series(None, index=frame.index, dtype=object)
     who_s.iloc[idx] = who

@@ -48,6 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.notes import Note, note
 from analysis.parsers._common import arrow_strings, resolve_names
 from analysis.schema import ACTOR_ID, EVENT_KINDS, KIND, LINE, MSG_ID, SENDER, SENDER_ID, TEXT
 from analysis.source import LINE_BREAK
@@ -121,10 +122,10 @@ def header_fields(text: str) -> tuple[str, ...]:
     return tuple(cell.strip().strip('"') for cell in cells)
 
 
-def name_only_warning(export: str) -> str:
-    """The warning for an export that names members by display name only (no wxid)."""
-    return (f"identity by display name only ({export} has no wxid): members with the same name "
-            "are merged, a renamed member counts as two")
+def name_only_warning(export: str) -> Note:
+    """The warning for an export that names members by display name only (no wxid):
+    ``parse.identity_by_name`` with the export's name as the tool calls it."""
+    return note("parse.identity_by_name", export=export)
 
 
 _Q = "\"“”"
@@ -246,7 +247,7 @@ def apply_system_events(
     self_id: str | None = None,
     self_name: str | None = None,
     known_ids: dict[str, str] | None = None,
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[Note]]:
     """Turn the rows flagged ``is_system`` into event records.
 
     Each flagged row gets the kind of its text (and loses raw markup, see
@@ -330,7 +331,7 @@ def apply_system_events(
 
 
 def _resolve(spoken: pd.DataFrame, names: pd.Series,
-             known_ids: dict[str, str]) -> tuple[pd.Series, list[str]]:
+             known_ids: dict[str, str]) -> tuple[pd.Series, list[Note]]:
     """Names -> ids: ``known_ids`` first, then the ids of members' own messages (``spoken``).
     ``names`` must have unique index labels (``resolve_names`` assigns by label)."""
     names = names.astype(object).where(names.notna(), None)
@@ -406,7 +407,7 @@ _EXPORTED, _NOTICE = "__exported_text", "__is_notice"
 
 
 def apply_wxid_system_events(frame: pd.DataFrame, notices: np.ndarray, *, self_id: str, self_name: str,
-                             names: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+                             names: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[Note]]:
     """:func:`apply_system_events` for exports whose notices name members with their wxid.
 
     Before classifying, names that carry their wxid are read off the notice: chatlog (and

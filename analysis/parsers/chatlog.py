@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import (
     DEFAULT_TZ_CN,
     csv_records,
@@ -285,7 +286,7 @@ def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
     for chat in chats:
         m = chat.messages
         if ((m[SENDER_ID] == SELF) & m["kind"].isin(EVENT_KINDS)).any():
-            chat.warnings.append("chatlog CSV does not say which member is you: '你' in notices is kept under the id 我")
+            chat.warnings.append(note("parse.chatlog_csv_self_unknown"))
     return chats
 
 
@@ -328,8 +329,7 @@ def parse_txt(source: Source, options: ParseOptions) -> list[Chat]:
             unparsed += [UnparsedLine(k, physical[k - 1]) for k in range(int(first), int(last) + 1)
                          if physical[k - 1].strip()]
         unparsed.sort(key=lambda u: u.line)
-        warnings.append(f"{int(bad.sum())} record(s) have an impossible date or time and are listed "
-                        "as not understood")
+        warnings.append(note("parse.impossible_dates", n=int(bad.sum())))
         keep = ~bad
         h, ts, line_no = h[keep].reset_index(drop=True), ts[keep].reset_index(drop=True), line_no[keep]
         bodies = [b for b, k in zip(bodies, keep, strict=True) if k]
@@ -348,13 +348,13 @@ def parse_txt(source: Source, options: ParseOptions) -> list[Chat]:
     frame = _text_frame(ts, sender_id, sender, pd.Series(bodies, dtype=STRING),
                         pd.array(line_no, dtype="Int64"), None, talker_id, talker_name)
     if (frame[SENDER_ID] == SELF).any():
-        warnings.append("your own messages are marked 我 in chatlog text and are kept under the id 我")
+        warnings.append(note("parse.chatlog_txt_self"))
     return _chats(frame, SELF, warnings, unparsed, lines_total)
 
 
-def _text_times(h: pd.DataFrame, options: ParseOptions, name: str, heads: np.ndarray) -> tuple[pd.Series, list[str]]:
+def _text_times(h: pd.DataFrame, options: ParseOptions, name: str, heads: np.ndarray) -> tuple[pd.Series, list[Note]]:
     """Full dates as written; month-day needs a year and a bare time a date, from ``--date``."""
-    warnings: list[str] = []
+    warnings: list[Note] = []
     no_date = h["mo"].isna()
     no_year = h["y"].isna() & ~no_date
     if no_date.any() and options.date is None:
@@ -371,9 +371,9 @@ def _text_times(h: pd.DataFrame, options: ParseOptions, name: str, heads: np.nda
         month = month.fillna(options.date.month)
         day = day.fillna(options.date.day)
         if no_date.any():
-            warnings.append(f"times without a date are taken to be on {options.date.isoformat()} (--date)")
+            warnings.append(note("parse.date_from_option", date=options.date.isoformat()))
         if no_year.any():
-            warnings.append(f"month-day times are taken to be in {options.date.year} (--date)")
+            warnings.append(note("parse.year_from_option", year=options.date.year))
     frame = pd.DataFrame({"year": year, "month": month, "day": day, "hour": _ints(h["h"]),
                           "minute": _ints(h["mi"]), "second": _ints(h["s"])})
     # An impossible date or time (month 13, 25:00, year 9999) is NaT: the caller lists the
@@ -454,7 +454,7 @@ def content_kinds(content: pd.Series) -> pd.Series:
 # Shared
 # ---------------------------------------------------------------------------------------------
 
-def _chats(frame: pd.DataFrame, self_id: str, warnings: list[str], unparsed: list[UnparsedLine],
+def _chats(frame: pd.DataFrame, self_id: str, warnings: list[Note], unparsed: list[UnparsedLine],
            lines_total: int) -> list[Chat]:
     """Split by talker, turn system notices into events, link quotes, build the tables."""
     chats = []
@@ -491,6 +491,7 @@ FORMATS = (
                       "&talker=<group id>&format=json and save the page",
         sniff=sniff_json,
         parse=parse_json,
+        extensions=(".json",),
     ),
     LogFormat(
         name="chatlog-csv",
@@ -500,6 +501,7 @@ FORMATS = (
                       "&talker=<group id>&format=csv (downloads a .csv)",
         sniff=sniff_csv,
         parse=parse_csv,
+        extensions=(".csv",),
     ),
     LogFormat(
         name="chatlog-txt",
@@ -509,5 +511,6 @@ FORMATS = (
                       "&talker=<group id> and save the page as .txt; a one-day query needs --date when read",
         sniff=sniff_txt,
         parse=parse_txt,
+        extensions=(".txt",),
     ),
 )

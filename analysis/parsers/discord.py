@@ -49,7 +49,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import kinds_from_bodies, resolve_names, to_ns, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
@@ -171,9 +172,9 @@ def parse_json(source: Source, options: ParseOptions) -> list[Chat]:
         else:
             stream.skip()
     lines_total = stream.lines_read()
-    warnings: list[str] = []
+    warnings: list[Note] = []
     if stream.bad_escapes:
-        warnings.append(f"{stream.bad_escapes} invalid escape(s) in the JSON were repaired")
+        warnings.append(note("parse.bad_escapes_repaired", n=stream.bad_escapes))
     frame = pd.DataFrame.from_records(
         rows, columns=[MSG_ID, "ts", SENDER_ID, SENDER, KIND, TEXT, REPLY_TO, ACTOR_ID, LINE])
     chat = _finish(frame, options, warnings, unparsed, bots)
@@ -245,7 +246,7 @@ def _file_kind(name: str) -> str:
     return "file"
 
 
-def _finish(frame: pd.DataFrame, options: ParseOptions, warnings: list[str],
+def _finish(frame: pd.DataFrame, options: ParseOptions, warnings: list[Note],
             unparsed: list[UnparsedLine], bots: dict[str, str], *,
             local: pd.Series | None = None) -> Chat:
     """Times, link kinds, duplicate check and the bot roster; returns the Chat."""
@@ -268,17 +269,14 @@ def _finish(frame: pd.DataFrame, options: ParseOptions, warnings: list[str],
         frame.loc[is_text, KIND] = kinds_from_bodies(frame.loc[is_text, TEXT].astype(str)).to_numpy()
     dup = frame[MSG_ID].duplicated(keep="first") & ~frame[MSG_ID].str.startswith("L")
     if dup.any():
-        warnings.append(f"{int(dup.sum())} message id(s) appear more than once (kept; the export "
-                        "repeats them, e.g. overlapping partitions)")
+        warnings.append(note("parse.duplicate_ids", n=int(dup.sum())))
     roster = None
     if bots:
         roster = pd.DataFrame({"sender_id": list(bots), "sender": list(bots.values()), "role": "bot",
                                "joined": pd.NaT})[list(ROSTER_COLUMNS)]
         roster["sender_id"] = roster["sender_id"].astype(STRING)
         roster["sender"] = roster["sender"].astype(STRING)
-        shown = ", ".join(list(bots.values())[:5]) + (" ..." if len(bots) > 5 else "")
-        warnings.append(f"{len(bots)} bot account(s) post in this channel ({shown}); "
-                        "they are marked role 'bot' in the roster")
+        warnings.append(note("parse.discord_bots", n=len(bots), names=[str(b) for b in list(bots.values())[:5]]))
     messages = build_messages({c: frame[c] for c in (
         MSG_ID, TIMESTAMP, SENDER_ID, SENDER, KIND, TEXT, REPLY_TO, ACTOR_ID, LINE)})
     return Chat(messages=messages, platform="discord", warnings=warnings, unparsed=unparsed,
@@ -325,7 +323,7 @@ def _csv_rows(source: Source) -> tuple[list[tuple[int, list[str]]], list[Unparse
 def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
     """Read a DCE CSV export (one channel) into one Chat."""
     rows, unparsed, lines_total, _old = _csv_rows(source)
-    warnings: list[str] = []
+    warnings: list[Note] = []
     lines = [ln for ln, _ in rows]
     cols = list(zip(*[r for _, r in rows], strict=True)) if rows else [()] * len(CSV_HEADER)
     author_id, author, date, content, attachments, _reactions = (
@@ -417,7 +415,7 @@ def _named_month_to_ymd(text: str) -> str:
     return f"{year:04d}-{month:02d}-{int(m['d']):02d}{text[m.end():]}"
 
 
-def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list[str]]:
+def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list[Note]]:
     """Old locale dates (``1/17/2023 7:33 PM``) as naive wall-clock times, and the assumption made."""
     dates = dates.astype(str)
     named = dates.str.match(_NAMED_MONTH)
@@ -430,7 +428,7 @@ def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list
         return out, []
     p = parts[found]
     a, b, c = (pd.to_numeric(p[k]).astype(int) for k in ("a", "b", "c"))
-    warnings: list[str] = []
+    warnings: list[Note] = []
     ymd = p["a"].str.len() == 4
     if ymd.all():
         year, month, day = a, b, c
@@ -443,8 +441,7 @@ def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list
             dayfirst = False
         else:
             dayfirst = False
-            warnings.append("old DiscordChatExporter CSV dates like 1/2/2023 were read month-first "
-                            "(the en-US default); pass --dayfirst if the exporting computer used day/month")
+            warnings.append(note("parse.discord_csv_monthfirst"))
         day = (a if dayfirst else b).where(~ymd, c)
         month = (b if dayfirst else a).where(~ymd, b)
         year = c.where(~ymd, a)
@@ -459,8 +456,7 @@ def _csv_dates(dates: pd.Series, options: ParseOptions) -> tuple[pd.Series, list
         "second": pd.to_numeric(p["s"].fillna("0")).astype(int),
     }), errors="coerce")
     out[found] = to_ns(stamps)
-    warnings.append("old DiscordChatExporter CSV: dates are the exporting computer's local time "
-                    "(no offset in the file), used as is")
+    warnings.append(note("parse.discord_csv_local_time"))
     return out, warnings
 
 
@@ -522,6 +518,7 @@ FORMATS = (
         sniff=sniff_json,
         parse=parse_json,
         streams=True,
+        extensions=(".json",),
     ),
     LogFormat(
         name="discord-csv",
@@ -531,5 +528,6 @@ FORMATS = (
                       "(JSON keeps more: message ids, replies, joins, bots)",
         sniff=sniff_csv,
         parse=parse_csv,
+        extensions=(".csv",),
     ),
 )

@@ -16,7 +16,8 @@ import re
 import pandas as pd
 
 from analysis.errors import OptionError, ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import kinds_from_bodies, ns_series
 from analysis.parsers._json_stream import loads
 from analysis.schema import (
@@ -176,7 +177,7 @@ def _keep_original_line(frame: pd.DataFrame) -> pd.DataFrame:
 def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, source: Source,
              unparsed: list[UnparsedLine]) -> Chat:
     mapping, canonical = _mapping(options, available, source.name)
-    warnings: list[str] = []
+    warnings: list[Note] = []
     for col in REQUIRED:
         if col not in mapping:
             raise OptionError(f"--columns must map {col!r}", hint="e.g. --columns timestamp=Time,sender=User,text=Message")
@@ -192,7 +193,7 @@ def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, s
     cols[TEXT] = text
     if SENDER_ID not in cols:
         cols[SENDER_ID] = cols[SENDER]
-        warnings.append("no sender id column: members are identified by display name")
+        warnings.append(note("parse.no_sender_id_column"))
     if SENDER not in cols:
         cols[SENDER] = cols[SENDER_ID]
     cols[SENDER] = pd.Series(cols[SENDER]).fillna("")
@@ -203,8 +204,7 @@ def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, s
         kinds = pd.Series(cols[KIND]).fillna("text").str.strip().str.lower()
         unknown = ~kinds.isin(KINDS)
         if unknown.any():
-            warnings.append(f"{int(unknown.sum())} row(s) with an unknown kind were read as text "
-                            f"(e.g. {kinds[unknown].iloc[0]!r})")
+            warnings.append(note("parse.unknown_kinds", n=int(unknown.sum()), example=str(kinds[unknown].iloc[0])))
             kinds = kinds.where(~unknown, "text")
         cols[KIND] = kinds
     else:
@@ -229,13 +229,13 @@ def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, s
     return Chat(messages=messages, platform="generic", unparsed=unparsed, warnings=warnings)
 
 
-def _timestamps(raw: pd.Series, warnings: list[str]) -> pd.Series:
+def _timestamps(raw: pd.Series, warnings: list[Note]) -> pd.Series:
     raw = raw.fillna("").astype(str).str.strip()
     times = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=False)
     if times.isna().mean() > 0.5 and len(raw):
         mixed = pd.to_datetime(raw, format="mixed", errors="coerce")
         if mixed.notna().sum() > times.notna().sum():
-            warnings.append("timestamps are not ISO 8601; each was read with a best-effort date parser (month-first when ambiguous)")
+            warnings.append(note("parse.timestamps_not_iso"))
             times = mixed
     return ns_series(times)
 
@@ -249,6 +249,7 @@ FORMATS = (
                       "--columns timestamp=Time,sender=User,text=Message",
         sniff=sniff_csv,
         parse=parse_csv,
+        extensions=(".csv", ".tsv"),
     ),
     LogFormat(
         name="generic-jsonl",
@@ -257,6 +258,7 @@ FORMATS = (
         how_to_export="One JSON object per line; map keys with --columns as for CSV",
         sniff=sniff_jsonl,
         parse=parse_jsonl,
+        extensions=(".jsonl", ".ndjson"),
     ),
 )
 

@@ -28,7 +28,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import note
 from analysis.parsers._common import to_ns
 from analysis.schema import (
     ACTOR_ID,
@@ -49,10 +50,8 @@ from analysis.source import LINE_BREAK, Source, split_lines
 PLATFORM = "line"
 SYSTEM_SENDER = "system"
 """``sender_id``/``sender`` of system lines that name no member."""
-IDENTITY_WARNING = (
-    "LINE exports carry no member ids: members are identified by display name "
-    "(a renamed member counts as a new one, and two members with the same name as one)"
-)
+IDENTITY_WARNING = note("parse.line_identity_by_name")
+"""LINE exports carry no member ids: members are identified by display name."""
 
 _TIME = r"(?:上午|下午|午前|午後) ?[0-9]{1,2}:[0-9]{2}|[0-9]{1,2}:[0-9]{2}(?: ?[AaPp][Mm])?"
 MESSAGE = f"^(?P<time>{_TIME})\t(?P<name>[^\t]*)\t(?P<text>.*)$"
@@ -161,10 +160,10 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
     warnings = [IDENTITY_WARNING]
 
     msg = pc.extract_regex(lines, MESSAGE)
-    note = pc.extract_regex(lines, NOTICE)
+    notice_m = pc.extract_regex(lines, NOTICE)
     date = pc.extract_regex(lines, DATE)
     is_msg = pc.is_valid(msg).to_numpy(zero_copy_only=False)
-    is_note = pc.is_valid(note).to_numpy(zero_copy_only=False) & ~is_msg
+    is_note = pc.is_valid(notice_m).to_numpy(zero_copy_only=False) & ~is_msg
     is_date = pc.is_valid(date).to_numpy(zero_copy_only=False)
     blank = pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
 
@@ -219,17 +218,16 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
     for i in np.flatnonzero(leftover).tolist():
         unparsed.append(UnparsedLine(i + 1, raw_lines[i]))
     if len(undated):
-        warnings.append(f"{len(undated)} message line(s) come before any date line and are listed "
-                        "as not understood")
+        warnings.append(note("parse.undated_lines", n=len(undated)))
     rec_idx = rec_idx[last_date[rec_idx] >= 0]
     if not len(rec_idx):
         return Chat(messages=empty_messages(), group=group, platform=PLATFORM, lines_total=n,
                     unparsed=unparsed, warnings=warnings)
 
     take = pa.array(rec_idx)
-    times = pc.coalesce(pc.struct_field(msg, "time"), pc.struct_field(note, "time")).take(take)
+    times = pc.coalesce(pc.struct_field(msg, "time"), pc.struct_field(notice_m, "time")).take(take)
     names = pc.fill_null(pc.struct_field(msg, "name"), "").take(take)
-    bodies = pc.coalesce(texts, pc.struct_field(note, "text")).take(take).to_pylist()
+    bodies = pc.coalesce(texts, pc.struct_field(notice_m, "text")).take(take).to_pylist()
     for pos, i in enumerate(rec_idx.tolist()):
         j = end_of.get(i)
         if j is not None:
@@ -275,8 +273,7 @@ def parse_text(text: str, options: ParseOptions | None = None) -> Chat:
             _quoted_lines_unparsed(lost, blank, end_of, i)
         for i in np.flatnonzero(lost).tolist():
             unparsed.append(UnparsedLine(i + 1, raw_lines[i]))
-        warnings.append(f"{int(bad.sum())} message(s) have an impossible date or time and are "
-                        "listed as not understood")
+        warnings.append(note("parse.impossible_dates_messages", n=int(bad.sum())))
         keep = ~bad
         frame = {k: (np.asarray(v, dtype=object)[keep] if k != TIMESTAMP else v[keep])
                  for k, v in frame.items()}
@@ -355,4 +352,5 @@ FORMAT = LogFormat(
                   "(zh: 傳送聊天記錄 / 导出聊天记录; ja: トーク履歴を送信)",
     sniff=sniff,
     parse=parse,
+    extensions=(".txt",),
 )

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import DEFAULT_TZ_CN, ns_series, to_ns, to_wall_clock
 from analysis.parsers._wechat import (
     TYPE_NAME_KINDS,
@@ -138,7 +139,7 @@ def _parse_v1(table: pd.DataFrame, options: ParseOptions, group: str) -> list[Ch
 
 
 def _v1_chat(table: pd.DataFrame, options: ParseOptions, group: str) -> Chat:
-    warnings: list[str] = []
+    warnings: list[Note] = []
     unparsed: list[UnparsedLine] = []
     if not len(table):
         return Chat(messages=empty_messages(), group=group, platform="wechat")
@@ -156,8 +157,7 @@ def _v1_chat(table: pd.DataFrame, options: ParseOptions, group: str) -> Chat:
             ts = ts.astype("datetime64[ns]")
             ts[usable] = to_wall_clock(utc, tz).astype("datetime64[ns]")
             if options.tz is None:
-                warnings.append(f"{int(usable.sum())} row(s) without a usable StrTime: CreateTime "
-                                f"read as {DEFAULT_TZ_CN} wall-clock time (set --tz to change)")
+                warnings.append(note("parse.createtime_fallback", n=int(usable.sum()), tz=DEFAULT_TZ_CN))
     bad = ts.isna().to_numpy()
     for i in np.flatnonzero(bad):
         unparsed.append(UnparsedLine(int(lines[i]), "no usable StrTime or CreateTime"))
@@ -214,7 +214,7 @@ def _v1_chat(table: pd.DataFrame, options: ParseOptions, group: str) -> Chat:
     frame, warns = apply_system_events(frame, system[~bad], self_id=self_id, self_name=self_name,
                                        known_ids=known_ids)
     warnings += warns
-    warnings.insert(0, "MemoTrace v1 CSV (identity: Sender wxid; media XML kept as the text)")
+    warnings.insert(0, note("parse.memotrace_csv_v1"))
     messages = build_messages({c: frame[c] for c in frame.columns})
     return Chat(messages=messages, group=group, platform="wechat", warnings=warnings,
                 unparsed=unparsed)
@@ -263,7 +263,7 @@ def _render_sysmsg(raw: str, names_by_id: dict[str, str], known_ids: dict[str, s
 
 
 def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
-    warnings = ["MemoTrace v2 CSV"]
+    warnings = [note("parse.memotrace_csv_v2")]
     unparsed: list[UnparsedLine] = []
     if not len(table):
         return Chat(messages=empty_messages(), group=group, platform="wechat", warnings=warnings)
@@ -276,8 +276,7 @@ def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
         ts = ts.astype("datetime64[ns]")
         ts[odd] = to_ns(lenient)
         if lenient.notna().any():
-            warnings.append(f"{int(lenient.notna().sum())} 时间 value(s) not in YYYY-MM-DD HH:MM:SS "
-                            "(re-saved by a spreadsheet?) were read leniently")
+            warnings.append(note("parse.times_read_leniently", n=int(lenient.notna().sum())))
     bad = ts.isna().to_numpy()
     for i in np.flatnonzero(bad):
         unparsed.append(UnparsedLine(int(lines[i]), f"invalid 时间 {table['时间'].iat[i]!r}"))
@@ -309,8 +308,9 @@ def _parse_v2(table: pd.DataFrame, group: str, options: ParseOptions) -> Chat:
                 unparsed=unparsed)
 
 
-def _collisions(table: pd.DataFrame, names: pd.Series) -> list[str]:
-    """Names that the data shows belong to several people: one 发送人, several 昵称."""
+def _collisions(table: pd.DataFrame, names: pd.Series) -> list[Note]:
+    """Names that the data shows belong to several people: one 发送人, several 昵称
+    (``parse.name_collision``: how many, the first five names with their 昵称, how many more)."""
     nick = table["昵称"].str.strip()
     pairs = pd.DataFrame({"name": names, "nick": nick})
     pairs = pairs[(pairs["nick"] != "") & (pairs["name"] != "")]
@@ -318,11 +318,10 @@ def _collisions(table: pd.DataFrame, names: pd.Series) -> list[str]:
     clashes = counts[counts.map(len) > 1]
     if clashes.empty:
         return []
-    shown = "; ".join(f"{name!r} is used by 昵称 {', '.join(map(repr, sorted(nicks)))}"
-                      for name, nicks in list(clashes.items())[:5])
-    more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
-    return [f"likely name collision: {len(clashes)} display name(s) belong to several people "
-            f"and are counted as one member ({shown}{more})"]
+    first = list(clashes.items())[:5]
+    return [note("parse.name_collision", n=len(clashes), names=[str(name) for name, _ in first],
+                 nicknames=[sorted(str(n) for n in nicks) for _, nicks in first],
+                 more=max(len(clashes) - 5, 0))]
 
 
 FORMAT = LogFormat(
@@ -332,4 +331,5 @@ FORMAT = LogFormat(
     how_to_export="MemoTrace (留痕) on Windows → 聊天 → pick the group → 导出聊天记录 → CSV",
     sniff=sniff,
     parse=parse,
+    extensions=(".csv",),
 )

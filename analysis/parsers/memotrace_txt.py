@@ -18,7 +18,7 @@ v2 (2025, wxManager)::
 Both: records start at a header line (never at a blank line: bodies can hold blank
 lines); ``[图片]`` (v1) or ``【图片】`` (v2) placeholders. The file has no wxid, so a
 member's identity is the display name. The generation is detected from the content and
-written into ``chat.warnings``.
+written into ``chat.warnings`` (``parse.memotrace_txt_v1``, ``_v2``, or ``_undecided``).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import to_ns
 from analysis.parsers._wechat import (
     PLACEHOLDER_KINDS,
@@ -121,7 +122,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     no_name = (rest.str.strip() == "").to_numpy(bool)
 
     version, why = _version(texts, no_name, empty)
-    warnings = [f"MemoTrace {version} TXT layout ({why})"]
+    warnings = [why]
 
     names = rest.str.strip()
     if version == "v1":
@@ -152,8 +153,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
             for offset, raw in enumerate(LINE_BREAK.split(parts[3 + 3 * i])[1:], start=1):
                 if raw.strip():
                     unparsed.append(UnparsedLine(int(lines[i]) + offset, raw))
-        warnings.append(f"{int(bad.sum())} record(s) have an impossible date or time and are listed "
-                        "as not understood")
+        warnings.append(note("parse.impossible_dates", n=int(bad.sum())))
 
     frame = pd.DataFrame({
         MSG_ID: ["L" + str(v) for v in lines],
@@ -192,17 +192,18 @@ def _clean_bodies(bodies: pd.Series) -> pd.Series:
     return texts
 
 
-def _version(texts: pd.Series, no_name: np.ndarray, empty: np.ndarray) -> tuple[str, str]:
-    """Which generation wrote the file, and the evidence."""
+def _version(texts: pd.Series, no_name: np.ndarray, empty: np.ndarray) -> tuple[str, Note]:
+    """Which generation wrote the file, and the evidence (a ``parse.memotrace_txt_*`` note)."""
     v2_bodies = int(arrow_match(texts, _V2_BODY).sum())
     v1_bodies = int(arrow_match(texts, _V1_BODY).sum())
     v2 = int(no_name.sum()) + v2_bodies
     v1 = int((empty & ~no_name).sum()) + v1_bodies
     if v2 > v1:
-        return "v2", f"{int(no_name.sum())} time-only system headers, {v2_bodies} 【】 placeholders"
+        return "v2", note("parse.memotrace_txt_v2", headers=int(no_name.sum()), placeholders=v2_bodies)
     if v1:
-        return "v1", f"{int((empty & ~no_name).sum())} system lines, {v1_bodies} [] placeholders"
-    return "v1", "no system message or placeholder tells v1 from v2; both read alike"
+        return "v1", note("parse.memotrace_txt_v1", system_lines=int((empty & ~no_name).sum()),
+                          placeholders=v1_bodies)
+    return "v1", note("parse.memotrace_txt_undecided")
 
 
 def _unescape(name: str) -> str:
@@ -229,4 +230,5 @@ FORMAT = LogFormat(
     how_to_export="MemoTrace (留痕) on Windows → 聊天 → pick the group → 导出聊天记录 → TXT",
     sniff=sniff,
     parse=parse,
+    extensions=(".txt",),
 )

@@ -33,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers import _wechat as wechat
 from analysis.parsers._common import (
     DEFAULT_TZ_CN,
@@ -186,7 +187,7 @@ def _raw_lines(text: str, first: int, last: int, why: str) -> list[UnparsedLine]
 
 def _build(table: pd.DataFrame, source: Source, options: ParseOptions, unparsed: list[UnparsedLine],
            *, old: bool, lines_total: int) -> list[Chat]:
-    warnings: list[str] = []
+    warnings: list[Note] = []
     n = len(table)
     if not n:
         chat = Chat(messages=empty_messages(), unparsed=unparsed, lines_total=lines_total, platform="wechat")
@@ -197,7 +198,7 @@ def _build(table: pd.DataFrame, source: Source, options: ParseOptions, unparsed:
     if old:
         msg, bad = _split_content(as_str["content"])
         if bad:
-            warnings.append(f"{bad} 'content' cell(s) were not JSON {{src, msg}}; their text is kept as it stands")
+            warnings.append(note("parse.pywxdump_content_not_json", n=int(bad)))
     else:
         msg = as_str["msg"]
     msg = msg.str.replace("\r\n", "\n", regex=False).str.replace("\r", "\n", regex=False)
@@ -205,8 +206,7 @@ def _build(table: pd.DataFrame, source: Source, options: ParseOptions, unparsed:
     # Time: ISO, Excel-damaged (2024/10/4 11:42) or Unix seconds.
     ts, excel = _timestamps(as_str["CreateTime"], options.tz or DEFAULT_TZ_CN)
     if excel:
-        warnings.append(f"{excel} CreateTime value(s) have no seconds (the CSV was re-saved by a spreadsheet);"
-                        " those times are to the minute")
+        warnings.append(note("parse.times_without_seconds", n=int(excel)))
     bad_time = ts.isna().to_numpy()
     line_col = pd.array(table["_line"], dtype="Int64")
     for i in np.flatnonzero(bad_time):
@@ -227,7 +227,7 @@ def _build(table: pd.DataFrame, source: Source, options: ParseOptions, unparsed:
     kinds = kinds.where(~type_name.str.startswith("未知"), "card")
     if unknown.any():
         names = sorted(type_name[unknown].unique())
-        warnings.append(f"unknown type_name value(s) {names[:5]}: kind guessed from the text")
+        warnings.append(note("parse.unknown_type_names", names=[str(n) for n in names[:5]]))
     guess = kinds.isna().to_numpy()
     if guess.any():
         kinds = kinds.copy()
@@ -248,10 +248,10 @@ def _build(table: pd.DataFrame, source: Source, options: ParseOptions, unparsed:
     self_ids = talker[is_sender & (talker != "")]
     self_id = self_ids.mode().iat[0] if len(self_ids) else SELF
     if (talker == SELF).any():
-        warnings.append("your own messages carry the talker '我' (PyWxDump's default my_wxid), kept as that id")
+        warnings.append(note("parse.pywxdump_self_talker"))
     if users is None:
         names = talker
-        warnings.append("no users.json next to the file: sender names are the wxids")
+        warnings.append(note("parse.no_users_json"))
     else:
         shown = {wxid: _display_name(record) for wxid, record in users.items()}
         names = talker.map(shown).astype("string")
@@ -395,6 +395,8 @@ FORMATS = (
         how_to_export="PyWxDump (wxdump ui) → 聊天记录 → choose the group → 导出 → CSV; keep users.json next to the CSV",
         sniff=sniff_csv,
         parse=parse_csv,
+        extensions=(".csv",),
+        sidecars=frozenset({"users.json"}),
     ),
     LogFormat(
         name="pywxdump-json",
@@ -403,5 +405,7 @@ FORMATS = (
         how_to_export="PyWxDump (wxdump ui) → 聊天记录 → choose the group → 导出 → JSON; keep users.json next to the file",
         sniff=sniff_json,
         parse=parse_json,
+        extensions=(".json",),
+        sidecars=frozenset({"users.json"}),
     ),
 )

@@ -41,7 +41,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
 from analysis.parsers._common import arrow_kinds, ns_series
 from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
@@ -405,6 +405,7 @@ FORMATS = (
         sniff=sniff_json,
         parse=parse_json,
         streams=True,
+        extensions=(".json",),
     ),
     LogFormat(
         name="qce-jsonl",
@@ -414,5 +415,8 @@ FORMATS = (
         sniff=sniff_jsonl,
         parse=parse_jsonl,
         streams=True,
+        extensions=(".json", ".jsonl"),
+        sidecars=frozenset({"manifest.json"}),
+        folder=True,
     ),
 )

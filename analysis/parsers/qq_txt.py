@@ -34,7 +34,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import arrow_kinds, arrow_strings, to_ns
 from analysis.schema import (
     ACTOR_ID,
@@ -470,7 +471,7 @@ def _assemble(chunks: list[_Chunk], group: str) -> Chat:
     """One conversation's table, built from the chunks without copying the text columns."""
     if not chunks:
         return Chat(messages=empty_messages(), group=group, platform="qq")
-    warnings: list[str] = []
+    warnings: list[Note] = []
     offsets = np.cumsum([0] + [len(c.rec) for c in chunks])
     notices = [(int(offsets[i]) + row, who, actor)
                for i, c in enumerate(chunks) for row, who, actor in c.notices]
@@ -484,7 +485,7 @@ def _assemble(chunks: list[_Chunk], group: str) -> Chat:
         members = {row: (lookup.get(who, who), who) for row, who, _ in notices if who}
         n_unknown = len({who for _, who, _ in notices if who and who in unknown})
         if n_unknown:
-            warnings.append(f"{n_unknown} member(s) in join/leave/recall notices are known by display name only")
+            warnings.append(note("parse.notice_names_unresolved", n=n_unknown))
         # Patched chunks replace the originals at once, so no column is held twice.
         sender_ids = _patch(sender_ids, offsets, {r: v[0] for r, v in members.items()})
         for c, arr in zip(chunks, sender_ids, strict=True):
@@ -573,4 +574,5 @@ FORMAT = LogFormat(
     sniff=sniff,
     parse=parse,
     streams=True,
+    extensions=(".txt",),
 )

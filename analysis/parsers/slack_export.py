@@ -54,7 +54,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import GroupChoiceError, ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import kinds_from_bodies, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
@@ -100,6 +101,11 @@ CALL_SUBTYPES = frozenset({"huddle_thread", "sh_room_created_call"})
 
 # mrkdwn: <@U123|name>, <#C123|name>, <!here>, <!subteam^S1|@team>, <url|label>, <url>
 _MRKDWN = re.compile(r"<(?P<sigil>[@#!]?)(?P<body>[^<>|]*)(?:\|(?P<label>[^<>]*))?>")
+
+
+SIDECARS = frozenset({"users.json", "channels.json", "groups.json", "dms.json", "mpims.json",
+                      "integration_logs.json", "canvases.json"})
+"""The workspace-level files of an export (beside the channel folders): not day files."""
 
 
 def sniff(source: Source) -> bool:
@@ -152,13 +158,13 @@ def _tree(source: Source) -> Iterator[tuple[list[str], Any]]:
         yield names, read
 
 
-def _load_list(read: Any, names: list[str], name: str, warnings: list[str]) -> list[dict]:
+def _load_list(read: Any, names: list[str], name: str, warnings: list[Note]) -> list[dict]:
     if name not in names:
         return []
     try:
         data = JsonStream([_decode(read(name))], name=name).value()
     except ParseError:
-        warnings.append(f"{name} is not readable JSON; ignored")
+        warnings.append(note("parse.sidecar_unreadable", file=name))
         return []
     return [d for d in data if isinstance(d, dict)] if isinstance(data, list) else []
 
@@ -195,7 +201,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     tz, tz_warnings = target_tz(options.tz)
     if not source.is_dir and not source.is_zip:
         return [_parse_day_file(source, tz, tz_warnings)]
-    warnings: list[str] = []
+    warnings: list[Note] = []
     with _tree(source) as (names, read):
         users_list = _load_list(read, names, "users.json", warnings)
         infos: dict[str, dict] = {}
@@ -324,7 +330,7 @@ def _file_kind(info: dict) -> str:
     return "file"
 
 
-def _parse_day_file(source: Source, tz: str, tz_warnings: list[str]) -> Chat:
+def _parse_day_file(source: Source, tz: str, tz_warnings: list[Note]) -> Chat:
     ctx = _Ctx(users={}, user_bots=set(), channels={})
     acc = _Chan()
     text = source.text()
@@ -338,16 +344,15 @@ def _parse_day_file(source: Source, tz: str, tz_warnings: list[str]) -> Chat:
     ids = chat.messages[SENDER_ID]
     nameless = ids[(chat.messages[SENDER] == ids) & ids.str.match(r"^[UW][A-Z0-9]+$")].nunique()
     if nameless:
-        chat.warnings.append(f"{nameless} user id(s) have no name in this day file (users.json is "
-                             "not part of it): shown by id; give the whole export for names")
+        chat.warnings.append(note("parse.slack_day_file_names", n=int(nameless)))
     return chat
 
 
-def _finish(acc: _Chan, ctx: _Ctx, tz: str, warnings: list[str], *, roster_info: dict | None) -> Chat:
+def _finish(acc: _Chan, ctx: _Ctx, tz: str, warnings: list[Note], *, roster_info: dict | None) -> Chat:
     warnings = list(warnings)
     if acc.unknown_subtypes:
         detail = ", ".join(f"{k} ×{n}" for k, n in sorted(acc.unknown_subtypes.items()))
-        warnings.append(f"unknown Slack message subtypes counted as system notices: {detail}")
+        warnings.append(note("parse.slack_unknown_subtypes", detail=detail))
     roster = _roster(roster_info, ctx, acc.bots)
     if not acc.rows:
         return Chat(messages=empty_messages(), platform="slack", unparsed=acc.unparsed,
@@ -433,4 +438,7 @@ FORMAT = LogFormat(
     sniff=sniff,
     parse=parse,
     streams=True,
+    extensions=(".json", ".zip"),
+    sidecars=SIDECARS,
+    folder=True,
 )

@@ -53,7 +53,8 @@ from typing import Any
 import pandas as pd
 
 from analysis.errors import ParseError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import kinds_from_bodies, ns_series, resolve_names, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
@@ -180,15 +181,13 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
             stream.skip()
     lines_total = stream.lines_read()
 
-    file_warnings: list[str] = []
+    file_warnings: list[Note] = []
     if stream.bad_escapes:
-        file_warnings.append(f"{stream.bad_escapes} invalid \\xNN escape(s) in the JSON (written by "
-                             "Telegram for control characters) were read as those characters")
+        file_warnings.append(note("parse.telegram_bad_escapes", n=stream.bad_escapes))
     if export_all:
         if skipped:
             detail = ", ".join(f"{n} {k}" for k, n in sorted(skipped.items()))
-            file_warnings.append(f"skipped {sum(skipped.values())} personal chat(s) of this full "
-                                 f"export ({detail}); only groups and channels are audited")
+            file_warnings.append(note("parse.personal_chats_skipped", n=sum(skipped.values()), detail=detail))
         if not chats:
             raise ParseError("the export holds no group or channel"
                              + (f" ({sum(skipped.values())} personal chats skipped)" if skipped else ""),
@@ -409,7 +408,7 @@ def _service_text(action: str, msg: dict, members: list[tuple[str, str | None]])
     return action + (": " + "; ".join(parts) if parts else "")
 
 
-def _finish(acc: _Acc, tz: str, tz_warnings: list[str], *, single: bool, index: int) -> Chat:
+def _finish(acc: _Acc, tz: str, tz_warnings: list[Note], *, single: bool, index: int) -> Chat:
     meta = acc.meta
     group = meta.get("name")
     if not group and not single:
@@ -423,7 +422,7 @@ def _finish(acc: _Acc, tz: str, tz_warnings: list[str], *, single: bool, index: 
     if not len(frame):
         return Chat(messages=empty_messages(), group=group, platform="telegram",
                     unparsed=acc.unparsed)
-    warnings: list[str] = []
+    warnings: list[Note] = []
 
     # Time: date_unixtime is authoritative; `date` (local wall clock) for older exports.
     unix = pd.to_numeric(frame["unix"], errors="coerce")
@@ -435,8 +434,7 @@ def _finish(acc: _Acc, tz: str, tz_warnings: list[str], *, single: bool, index: 
     if has_unix.any():
         warnings += tz_warnings
     if (~has_unix).any():
-        warnings.append(f"{int((~has_unix).sum())} message(s) have no date_unixtime (older export): "
-                        "their 'date' is the exporting computer's local time, used as is")
+        warnings.append(note("parse.telegram_no_unixtime", n=int((~has_unix).sum())))
     bad = frame[TIMESTAMP].isna()
     unparsed = list(acc.unparsed)
     if bad.any():
@@ -462,8 +460,7 @@ def _finish(acc: _Acc, tz: str, tz_warnings: list[str], *, single: bool, index: 
             actor_ids, _ = resolve_names(lookup, frame["actor_name"])
             frame[ACTOR_ID] = frame[ACTOR_ID].where(~has_actor_name, actor_ids)
     if acc.no_from_id:
-        warnings.append(f"{len(acc.no_from_id)} sender(s) have no from_id (older export): "
-                        "identified by display name, so renamed members count twice")
+        warnings.append(note("parse.telegram_no_from_id", n=len(acc.no_from_id)))
 
     is_text = frame[KIND] == "text"
     if is_text.any():
@@ -483,4 +480,5 @@ FORMAT = LogFormat(
     sniff=sniff,
     parse=parse,
     streams=True,
+    extensions=(".json",),
 )

@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import note
 from analysis.parsers._common import to_ns
 from analysis.parsers._wechat import (
     apply_system_events,
@@ -147,8 +148,7 @@ def parse(source: Source, options: ParseOptions) -> list[Chat]:
     })[~bad]
     frame, warnings = apply_system_events(frame, system[~bad], self_name=options.extra.get("self"))
     if timeless:
-        warnings.insert(0, f"{timeless} system notice(s) have no time in WechatExporter TXT: each "
-                           "takes the time of the message before it")
+        warnings.insert(0, note("parse.timeless_notices", n=int(timeless)))
     warnings.append(name_only_warning("WechatExporter TXT"))
     messages = build_messages({c: frame[c] for c in frame.columns})
     return [Chat(messages=messages, group=group, platform="wechat", warnings=warnings,
@@ -163,4 +163,5 @@ FORMAT = LogFormat(
                   "pick the group → output format TXT",
     sniff=sniff,
     parse=parse,
+    extensions=(".txt",),
 )

@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
 from analysis.parsers._common import DEFAULT_TZ, DEFAULT_TZ_CN, arrow_kinds, ns_series
 from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
@@ -486,6 +486,7 @@ FORMATS = (
         sniff=sniff_weflow,
         parse=parse_weflow,
         streams=True,
+        extensions=(".json",),
     ),
     LogFormat(
         name="echotrace-json",
@@ -495,6 +496,7 @@ FORMATS = (
         sniff=sniff_echotrace,
         parse=parse_weflow,
         streams=True,
+        extensions=(".json",),
     ),
     LogFormat(
         name="chatlab-json",
@@ -504,6 +506,7 @@ FORMATS = (
         sniff=sniff_chatlab_json,
         parse=parse_chatlab_json,
         streams=True,
+        extensions=(".json",),
     ),
     LogFormat(
         name="chatlab-jsonl",
@@ -513,5 +516,6 @@ FORMATS = (
         sniff=sniff_chatlab_jsonl,
         parse=parse_chatlab_jsonl,
         streams=True,
+        extensions=(".jsonl",),
     ),
 )

@@ -44,7 +44,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.errors import InputError
-from analysis.parsers import LogFormat, ParseOptions
+from analysis.logformat import LogFormat, ParseOptions
+from analysis.notes import Note, note
 from analysis.parsers._common import to_ns
 from analysis.schema import (
     ACTOR_ID,
@@ -78,10 +79,8 @@ SYSTEM_SENDER = "system"
 """``sender_id``/``sender`` of system notices that concern no particular member
 (encryption notice, unknown wording)."""
 
-IDENTITY_WARNING = (
-    "WhatsApp exports carry no member ids: members are identified by display name or phone "
-    "number as shown (a renamed or re-saved contact counts as a new member)"
-)
+IDENTITY_WARNING = note("parse.whatsapp_identity_by_name")
+"""WhatsApp exports carry no member ids: members are identified by display name or phone number."""
 
 # -- the header ------------------------------------------------------------------------
 # Written with literal characters (no \uXXXX escapes) so that the same pattern works in
@@ -453,8 +452,7 @@ def parse_lines(lines: pa.Array, options: ParseOptions | None = None, *, name: s
             for offset, raw in enumerate(lines.slice(int(start), int(end - start)).to_pylist()):
                 if raw.strip():
                     unparsed.append(UnparsedLine(int(start) + offset + 1, raw))
-        warnings.append(f"{int(bad.sum())} message header(s) have impossible dates or times "
-                        "and are listed as not understood")
+        warnings.append(note("parse.impossible_dates_headers", n=int(bad.sum())))
         keep = pa.array(~bad)
         records, name_raw, rest = records.filter(keep), name_raw.filter(keep), rest.filter(keep)
         body_first = body_first.filter(keep)
@@ -668,9 +666,9 @@ def _inversions(ts: np.ndarray) -> int:
 
 
 def _choose_order(ts_a: np.ndarray, ts_b: np.ndarray, kind: str, options: ParseOptions
-                  ) -> tuple[np.ndarray, list[str]]:
+                  ) -> tuple[np.ndarray, list[Note]]:
     """Pick the date order for the whole file (see the module docstring)."""
-    warnings: list[str] = []
+    warnings: list[Note] = []
     bad_a, bad_b = int(np.isnat(ts_a).sum()), int(np.isnat(ts_b).sum())
     if kind == "ymd":
         # y/m/d (ISO, CJK locales); y/d/m only when more dates fit it.
@@ -678,26 +676,21 @@ def _choose_order(ts_a: np.ndarray, ts_b: np.ndarray, kind: str, options: ParseO
     if options.dayfirst is not None:
         chosen, bad = (ts_a, bad_a) if options.dayfirst else (ts_b, bad_b)
         if bad:
-            order = "day-first" if options.dayfirst else "month-first"
-            warnings.append(f"{bad} date(s) do not fit the {order} order that was asked for")
+            warnings.append(note("parse.dates_misfit_dayfirst" if options.dayfirst
+                                 else "parse.dates_misfit_monthfirst", n=bad))
         return chosen, warnings
     if bad_a != bad_b:
         dayfirst = bad_a < bad_b
         if min(bad_a, bad_b):
-            warnings.append("dates mix day-first and month-first; read as "
-                            f"{'day-first' if dayfirst else 'month-first'} (the order most dates fit)")
+            warnings.append(note("parse.dates_mixed_dayfirst" if dayfirst else "parse.dates_mixed_monthfirst"))
         return (ts_a if dayfirst else ts_b), warnings
     inv_a, inv_b = _inversions(ts_a), _inversions(ts_b)
     if inv_a != inv_b:
         dayfirst = inv_a < inv_b
-        order = "day-first" if dayfirst else "month-first"
-        other = "--monthfirst" if dayfirst else "--dayfirst"
-        warnings.append(f"no date has a day above 12, so the date order was inferred as {order} "
-                        f"from the order of the messages; pass {other} if dates look wrong")
+        warnings.append(note("parse.date_order_inferred_dayfirst" if dayfirst
+                             else "parse.date_order_inferred_monthfirst"))
         return (ts_a if dayfirst else ts_b), warnings
-    warnings.append("cannot tell day-first from month-first dates (no day above 12 and the "
-                    "messages fit both orders); assumed day-first: pass --monthfirst if "
-                    "dates look wrong")
+    warnings.append(note("parse.dayfirst_assumed"))
     return ts_a, warnings
 
 
@@ -1008,4 +1001,5 @@ FORMAT = LogFormat(
                   "give the .txt, or the .zip as WhatsApp made it",
     sniff=sniff,
     parse=parse,
+    extensions=(".txt", ".zip"),
 )

@@ -1,5 +1,20 @@
 """Content checks: each looks at the normalised views of distinct texts and returns, per
-text, whether it fired and a detail string (the tg-spam pattern: name, hit, details).
+text, whether it fired and a detail (the tg-spam pattern: name, hit, details).
+
+A detail is never an English phrase (``cli/catalogue_spam.py`` words them). It is either the
+log's own matched text (a QQ number, a lexicon word, a link domain: :attr:`Hits.code` is None),
+or a *detail code* with parameters (:attr:`Hits.code`, :attr:`Hits.params`) plus a short
+machine text of ids and figures in :attr:`Hits.detail`:
+
+- ``contact_obfuscated`` -> ``detail.obfuscation``: ``kinds`` (list of contact kinds,
+  ``["qq"]``), ``invisible`` (zero-width characters removed), ``stylised`` (stylised
+  characters folded); both 0 means homophones, separators or numerals. Machine text:
+  ``qq`` or ``qq, phone (invisible=2, stylised=3)`` (the non-zero counts).
+- ``obfuscated_text`` -> ``detail.obfuscated_text``: ``invisible``, ``stylised`` (0 when
+  below ``stylised_min``: not counted), ``split`` (bool: separators between single
+  characters). Machine text: ``invisible=3, stylised=4, split`` (the parts that count).
+- ``emoji`` -> ``detail.emoji``: ``symbols`` (emoji and decorative symbols), ``chars``
+  (visible characters). Machine text: ``8/9``.
 
 Every check is listed in :data:`CHECKS` with its evidence *family* (the spam verdict needs
 two different families, or one strong check) and a one-line meaning. Behaviour checks
@@ -131,7 +146,29 @@ class Hits:
     hit: np.ndarray
     """bool per item."""
     detail: np.ndarray
-    """object per item: the detail string where it fired, else None."""
+    """object per item: the detail where it fired (matched text, or ids and figures when
+    ``code`` is set), else None."""
+    code: str | None = None
+    """The detail code (``detail.obfuscation``) when the detail has parameters; None when the
+    detail is the matched text itself."""
+    params: dict[str, np.ndarray] = field(default_factory=dict)
+    """Parameter name -> one value per item (meaningful where ``hit``); see the module doc."""
+
+    def params_at(self, idx: np.ndarray) -> list[dict | None]:
+        """The parameters of items ``idx`` as dicts (None when there is no ``code``)."""
+        if self.code is None:
+            return [None] * len(idx)
+        return param_dicts(self.params, idx)
+
+
+def param_dicts(params: Mapping[str, np.ndarray], idx: np.ndarray) -> list[dict]:
+    """``[{name: params[name][i], ...} for i in idx]`` with numpy scalars made plain (int,
+    float, bool) so the dicts are JSON data."""
+    names = list(params)
+    if not names:
+        return [{} for _ in range(len(idx))]
+    columns = [np.asarray(params[k])[idx].tolist() for k in names]  # .tolist(): plain Python values
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -242,11 +279,15 @@ def content_checks(views: Views, lexicon: Lexicon, *, allowlisted: Iterable[str]
     handles: dict[int, list[str]] = {}
     found: dict[str, np.ndarray] = {}
 
-    def add(name: str, hit: np.ndarray, details: dict[int, str]) -> None:
-        detail = np.full(n, None, dtype=object)
-        for i, text in details.items():
-            detail[i] = text
-        hits[name] = Hits(name, hit, detail)
+    def add(name: str, hit: np.ndarray, details: dict[int, str] | np.ndarray, code: str | None = None,
+            params: dict[str, np.ndarray] | None = None) -> None:
+        if isinstance(details, np.ndarray):
+            detail = details
+        else:
+            detail = np.full(n, None, dtype=object)
+            for i, text in details.items():
+                detail[i] = text
+        hits[name] = Hits(name, hit, detail, code, params or {})
 
     possible = _match(norm, "|".join(_PREFILTER.values()))
     for kind in ("phone", "wechat", "qq", "group", "telegram", "kouling", "bare_id"):
@@ -284,6 +325,7 @@ def content_checks(views: Views, lexicon: Lexicon, *, allowlisted: Iterable[str]
         any_contact |= hit
     obf = np.zeros(n, dtype=bool)
     obf_details: dict[int, str] = {}
+    obf_kinds = np.full(n, None, dtype=object)
     idx = np.flatnonzero(any_contact)
     if len(idx):
         raw_lower = pc.utf8_lower(pc.take(views.raw, pa.array(idx, pa.int64())))
@@ -297,24 +339,23 @@ def content_checks(views: Views, lexicon: Lexicon, *, allowlisted: Iterable[str]
                 hidden.setdefault(int(idx[j]), []).append(kind)
         for i, kinds in hidden.items():
             obf[i] = True
-            how = _how(views, i)
-            obf_details[i] = f"{', '.join(kinds)} readable only after normalising{how}"
-    add("contact_obfuscated", obf, obf_details)
+            obf_kinds[i] = list(kinds)
+            obf_details[i] = ", ".join(kinds) + _how(views, i)
+    add("contact_obfuscated", obf, obf_details, "detail.obfuscation",
+        {"kinds": obf_kinds, "invisible": views.n_invisible, "stylised": views.n_stylised})
 
     # Disguised text without a contact.
     split = views.split
+    counted = np.where(views.n_stylised >= stylised_min, views.n_stylised, 0)
     text_obf = (views.n_invisible > 0) | (views.n_stylised >= stylised_min) | split
-    text_details = {}
-    for i in np.flatnonzero(text_obf):
-        parts = []
-        if views.n_invisible[i]:
-            parts.append(f"{views.n_invisible[i]} invisible chars")
-        if views.n_stylised[i] >= stylised_min:
-            parts.append(f"{views.n_stylised[i]} stylised letters/digits")
-        if split[i]:
-            parts.append("separators between single characters")
-        text_details[int(i)] = ", ".join(parts)
-    add("obfuscated_text", text_obf, text_details)
+    idx = np.flatnonzero(text_obf)
+    text_details = np.full(n, None, dtype=object)
+    if len(idx):
+        text_details[idx] = join_parts([
+            _labelled("invisible=", views.n_invisible[idx]), _labelled("stylised=", counted[idx]),
+            np.where(split[idx], "split", "").astype(object)], ", ")
+    add("obfuscated_text", text_obf, text_details, "detail.obfuscated_text",
+        {"invisible": views.n_invisible, "stylised": counted, "split": split})
 
     # Lexicon: one union pass, then categories on the texts that matched something.
     words = {w for ws in lexicon.categories.values() for w in ws}
@@ -336,8 +377,11 @@ def content_checks(views: Views, lexicon: Lexicon, *, allowlisted: Iterable[str]
 
     sym = views.n_emoji + views.n_symbol
     emoji = (sym >= emoji_min) & (sym >= emoji_share * np.maximum(views.n_visible, 1))
-    add("emoji", emoji, {int(i): f"{sym[i]} emoji/symbols in {views.n_visible[i]} chars"
-                         for i in np.flatnonzero(emoji)})
+    idx = np.flatnonzero(emoji)
+    emoji_details = np.full(n, None, dtype=object)
+    if len(idx):
+        emoji_details[idx] = sym[idx].astype(str).astype(object) + "/" + views.n_visible[idx].astype(str).astype(object)
+    add("emoji", emoji, emoji_details, "detail.emoji", {"symbols": sym, "chars": views.n_visible})
     return ContentResult(hits=hits, handles=handles, domains=domains)
 
 
@@ -412,17 +456,50 @@ def join_groups(keys: np.ndarray, texts: np.ndarray, sep: str) -> tuple[np.ndarr
     return k[starts], [sep.join(t[a:b]) for a, b in zip(starts, ends, strict=True)]
 
 
+def collect_groups(keys: np.ndarray, items: list) -> tuple[np.ndarray, list[list]]:
+    """Group ``items`` by ``keys`` (stable): (the distinct keys, sorted; a list of each key's
+    items in order)."""
+    if not len(keys):
+        return keys, []
+    order = np.argsort(keys, kind="stable")
+    k = keys[order]
+    t = [items[i] for i in order.tolist()]
+    starts = np.r_[0, np.flatnonzero(k[1:] != k[:-1]) + 1]
+    ends = np.r_[starts[1:], len(k)]
+    return k[starts], [t[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+
+
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _how(views: Views, i: int) -> str:
+    """`` (invisible=2, stylised=3)`` (the non-zero counts), or '' for homophones, separators
+    or numerals."""
     parts = []
     if views.n_invisible[i]:
-        parts.append(f"{views.n_invisible[i]} invisible chars removed")
+        parts.append(f"invisible={views.n_invisible[i]}")
     if views.n_stylised[i]:
-        parts.append(f"{views.n_stylised[i]} stylised chars folded")
-    return f" ({'; '.join(parts)})" if parts else " (homophones, separators or numerals)"
+        parts.append(f"stylised={views.n_stylised[i]}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def _labelled(label: str, values: np.ndarray) -> np.ndarray:
+    """``label + value`` where ``values`` is non-zero, else '' (object array)."""
+    out = np.full(len(values), "", dtype=object)
+    nz = np.asarray(values) != 0
+    out[nz] = label + np.asarray(values)[nz].astype(str).astype(object)
+    return out
+
+
+def join_parts(parts: list[np.ndarray], sep: str) -> np.ndarray:
+    """Row-wise join of the non-empty strings of ``parts`` (object arrays of equal length)."""
+    out = np.asarray(parts[0], dtype=object).copy()
+    for part in parts[1:]:
+        part = np.asarray(part, dtype=object)
+        both = (out != "") & (part != "")
+        out = np.where(both, out + sep, out) + part
+    return out
 
 
 def normalise_and_check(texts: pa.Array, lexicon: Lexicon, **kwargs) -> tuple[Views, ContentResult]:
@@ -454,9 +531,10 @@ def normalise_and_check(texts: pa.Array, lexicon: Lexicon, **kwargs) -> tuple[Vi
         parts = list(pool.map(work, spans))
     views = concat_views(raw, [v for v, _ in parts])
     hits = {}
-    for name in parts[0][1].hits:
+    for name, first in parts[0][1].hits.items():
+        params = {k: np.concatenate([c.hits[name].params[k] for _, c in parts]) for k in first.params}
         hits[name] = Hits(name, np.concatenate([c.hits[name].hit for _, c in parts]),
-                          np.concatenate([c.hits[name].detail for _, c in parts]))
+                          np.concatenate([c.hits[name].detail for _, c in parts]), first.code, params)
     handles: dict[int, list[str]] = {}
     frames = []
     for (start, _stop), (_, c) in zip(spans, parts, strict=True):

@@ -110,8 +110,10 @@ class NaiveBayes:
         """P(spam) per raw text."""
         return self.predict_proba(normalise(texts))
 
-    def explain(self, compact: str, p: float, top: int = 3) -> str:
-        """``p=0.97; top bigrams: 刷单, 日结`` for one compact text."""
+    def explain_params(self, compact: str, p: float, top: int = 3) -> dict:
+        """Why the model scored one compact text ``p``: ``{"p": p, "bigrams": [...]}``, the
+        (at most ``top``) known bigrams that push it most towards spam. The parameters of
+        the ``detail.model_nb`` detail code (``cli/catalogue_spam.py`` words it)."""
         grams = {compact[i:i + 2] for i in range(len(compact) - 1)}
         scored = []
         for g in grams:
@@ -120,7 +122,13 @@ class NaiveBayes:
             if pos < len(self.codes) and self.codes[pos] == code:
                 scored.append((float(self.weights[pos]), g))
         best = [g for wgt, g in sorted(scored, reverse=True)[:top] if wgt > 0]
-        return f"p={p:.2f}" + (f"; top bigrams: {', '.join(best)}" if best else "")
+        return {"p": float(p), "bigrams": best}
+
+    def explain(self, compact: str, p: float, top: int = 3) -> str:
+        """``p=0.97; 刷单, 日结`` for one compact text: the probability and the top bigrams
+        (figures and the text's own characters; :meth:`explain_params` gives them as data)."""
+        params = self.explain_params(compact, p, top)
+        return f"p={params['p']:.2f}" + (f"; {', '.join(params['bigrams'])}" if params["bigrams"] else "")
 
     def save(self, path: str | Path) -> None:
         """Write the model as JSON."""

@@ -204,12 +204,6 @@ def seg_reduce(ufunc: np.ufunc, values: np.ndarray, offsets: np.ndarray, dtype=N
     return out
 
 
-def segment_sum(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Per-text counts of a boolean per-character array."""
-    return seg_reduce(np.add, values.view(np.uint8) if values.dtype == bool else values,
-                      offsets, np.int64)
-
-
 def _select(cp: np.ndarray, off: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Keep the characters where ``keep`` is true; recompute the offsets."""
     gone = np.flatnonzero(~keep)
@@ -231,15 +225,6 @@ _MAYBE_PART = 128
 # Bits of the second-pass table.
 _DROP, _DIGITLIKE, _NUMERAL, _DSEP, _WSEP, _ALNUM, _COMPACT, _VSEP = 1, 2, 4, 8, 16, 32, 64, 128
 _VISIBLE_SEPARATORS = "-~·•*_|/\\=+"
-
-
-@functools.cache
-def _utf8_len() -> np.ndarray:
-    t = np.full(_TABLE_SIZE + 1, 4, dtype=np.uint8)
-    t[:0x80] = 1
-    t[0x80:0x800] = 2
-    t[0x800:0x10000] = 3
-    return t
 
 
 @functools.cache

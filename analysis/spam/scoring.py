@@ -20,6 +20,7 @@ Verdict per message:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,10 +45,12 @@ from analysis.spam.checks import (
     ContentResult,
     Lexicon,
     check_infos,
+    collect_groups,
     content_checks,
     domain_in,
     join_groups,
     normalise_and_check,
+    param_dicts,
     shipped_domains,
 )
 from analysis.spam.normalise import as_large_string, normalise
@@ -72,11 +75,60 @@ community model 2; established member -2. ``lexicon.<category>`` keys override o
 FAMILY_BITS = {"contact": 1, "lexicon": 2, "obfuscation": 4, "behaviour": 8, "lifecycle": 16,
                "identity": 32, "model": 64}
 VERDICTS = ("spam", "suspect", "promotion")
+REASON_ROW_FIELDS = ("check", "points", "detail_code", "params", "detail")
+"""The fields of one row of a message's ``reason_rows``: the check id, its points (float),
+the detail code ('' for matched text), its parameters (a dict, or None without a code) and
+the machine detail (the text shown in ``reasons``)."""
 EXEMPT_ROLES = ("owner", "admin")
 
 MESSAGE_COLUMNS = ("msg_id", "line", "timestamp", "sender_id", "sender", "score", "verdict",
                    "reasons", "text")
-"""Columns of the per-message table (plus ``role`` and ``families``)."""
+"""Columns of the per-message table (plus ``role``, ``families`` and ``reason_rows``)."""
+
+DETAIL_CODES: tuple[str, ...] = (
+    "detail.obfuscation", "detail.obfuscated_text", "detail.emoji",
+    "detail.repeat_self", "detail.repeat_cross", "detail.flood", "detail.newcomer",
+    "detail.established", "detail.hit_and_run.joined", "detail.hit_and_run.first_spoke",
+    "detail.name_ad", "detail.new_domain", "detail.contact_cap", "detail.lexicon_cap",
+    "detail.model_nb", "detail.no_model",
+)
+"""Every detail code a check's detail can carry (``cli/catalogue_spam.py`` words each in zh
+and en). A detail without a code is the log's own matched text (a QQ number, lexicon words,
+link domains) and is shown as it is. Parameters (``detail_params``) and the machine text
+(``detail``) per code:
+
+- ``detail.obfuscation`` (``contact_obfuscated``): ``kinds`` (contact kinds, ``["qq"]``),
+  ``invisible``, ``stylised`` (characters removed / folded; both 0: homophones, separators
+  or numerals). ``qq`` / ``qq (invisible=1, stylised=8)``.
+- ``detail.obfuscated_text``: ``invisible``, ``stylised`` (0: not counted), ``split`` (bool).
+  ``invisible=3, stylised=4, split``.
+- ``detail.emoji``: ``symbols``, ``chars``. ``8/9``.
+- ``detail.repeat_self``: ``times`` (posts of this template by the member in the window),
+  ``count``, ``hours`` (the rule: ``count`` posts within ``hours``). ``3x (3+/24h)``.
+- ``detail.repeat_cross``: ``members`` (members who posted the template, or None when the
+  template part did not fire), ``handles`` (list of ``[kind, value, members]``: contact
+  handles posted by 2+ members). ``text=3; phone:13800001111=2, qq:12345678=3``.
+- ``detail.flood``: ``messages``, ``seconds`` (the rule). ``12/15s``.
+- ``detail.newcomer``: ``n`` (the message's rank since joining, from 1), ``joined``
+  (``YYYY-MM-DD HH:MM``). ``#2 (2024-03-28 22:03)``.
+- ``detail.established``: ``n`` (clean messages before). ``40``.
+- ``detail.hit_and_run.joined`` / ``detail.hit_and_run.first_spoke``: ``start``
+  (``YYYY-MM-DD HH:MM``: the join, or the first message when no join is known), ``left``
+  (``HH:MM``), ``minutes``. ``join=2024-03-28 22:03, leave=22:08 (5 min)`` /
+  ``first=...``.
+- ``detail.name_ad``: ``names``: a list of ``{"name": display name, "hits": [{"check",
+  "detail", "detail_code", "detail_params"}, ...]}`` (the lexicon categories and
+  ``contact_obfuscated`` that fired on the name; a hit's own detail code is
+  ``detail.obfuscation`` or ''). ``'兼职招聘小助理': lexicon.job 兼职招聘``.
+- ``detail.new_domain``: ``domains``: a list of ``[domain, members]``. ``a.example=1``.
+- ``detail.contact_cap`` / ``detail.lexicon_cap``: ``cap`` (points the family counts at
+  most). ``<=4``.
+- ``detail.model_nb``: ``p`` (the model's probability), ``bigrams`` (the top spam bigrams).
+  ``p=0.97; 刷单, 日结``.
+- ``detail.no_model``: no parameters (``model_nb`` without ``--model``). ``-``.
+
+Numbers are ints when whole (``hours`` 24, not 24.0).
+"""
 
 
 @dataclass
@@ -87,7 +139,18 @@ class SpamResult:
     """The chat's group name."""
     messages: pd.DataFrame
     """Every judged message (not join/leave/recall/system events): ``msg_id, line,
-    timestamp, sender_id, sender, score, verdict, reasons, text, role, families``."""
+    timestamp, sender_id, sender, score, verdict, reasons, text, role, families,
+    reason_rows``.
+
+    - ``reasons``: the checks that fired, ``check: detail (+points)`` joined with ``"; "``
+      (``contact.qq: 2233445566 (+3); flood: 12/15s (+2)``): check ids, figures and the
+      log's matched text only, no words (see :data:`DETAIL_CODES` for the machine texts);
+      ``cli/catalogue_spam.py`` words them. Empty for messages with no verdict.
+    - ``reason_rows``: the same as data, a tuple of ``(check, points, detail_code, params,
+      detail)`` rows (see :data:`REASON_ROW_FIELDS`; ``detail_code`` '' and ``params`` None
+      when the detail is matched text); built for spam, suspect and promotion messages
+      only, ``()`` for the others.
+    """
     members: pd.DataFrame
     """One row per member who wrote: see :func:`analysis.spam.members.member_table`."""
     evidence: pd.DataFrame
@@ -110,12 +173,23 @@ class SpamResult:
         return _ordered(self.messages[self.messages["verdict"] == "suspect"])
 
     @property
+    def spam_and_suspects(self) -> pd.DataFrame:
+        """Spam and suspect messages together, highest score first."""
+        return _ordered(self.messages[self.messages["verdict"].isin(("spam", "suspect"))])
+
+    @property
     def promotions(self) -> pd.DataFrame:
         """Owners', admins' and allowlisted members' promotional messages."""
         return _ordered(self.messages[self.messages["verdict"] == "promotion"])
 
     def explain(self, msg_id: str) -> pd.DataFrame:
-        """Every check for one message: ``check, family, hit, points, detail``.
+        """Every check for one message: ``check, family, hit, points, detail, detail_code,
+        detail_params``.
+
+        ``detail`` is ids, figures and the log's matched text (``-`` for a check that did
+        not fire); ``detail_code`` the detail's code (:data:`DETAIL_CODES`, '' when the
+        detail is matched text or nothing) and ``detail_params`` its parameters (a dict per
+        row, ``{}`` without a code). ``cli/catalogue_spam.explain_frame`` words ``detail``.
 
         Raises:
             KeyError: no judged message has this id.
@@ -125,6 +199,9 @@ class SpamResult:
             raise KeyError(msg_id)
         row = int(hits[0])
         table = _check_rows(self, np.array([row]), include_misses=True)
+        params = table["detail_params"].to_numpy(dtype=object)
+        table["detail_params"] = pd.Series([p if p is not None else {} for p in params], dtype=object,
+                                           index=table.index)
         return table.drop(columns="row").reset_index(drop=True)
 
 
@@ -238,13 +315,17 @@ def detect_spam(chat: Chat, config: Config | None = None, *, model=None,
     shared = _shared_handles(content, codes, sender_codes)
     beh["repeat_cross"] |= shared["hit"]
     info["shared_handle"] = shared["detail"]
+    info["shared_params"] = shared["handles"]
     beh["flood"] = bh.flood(inp, cfg.flood_messages, cfg.flood_seconds)
     newcomer, info["newcomer_rank"], info["join_ts"] = _newcomer(chat, msgs, sender_codes, sender_ids, cfg)
     beh["newcomer"] = newcomer
-    beh["hit_and_run"], info["run_span"] = _hit_and_run(chat, msgs, sender_codes, sender_ids, cfg)
-    name_hit, info["name_detail"] = _name_ads(msgs, sender_codes, lexicon, allowlisted, shorteners, cfg)
+    beh["hit_and_run"], info["run_span"], info["run_code"], info["run_params"] = _hit_and_run(
+        chat, msgs, sender_codes, sender_ids, cfg)
+    name_hit, info["name_detail"], info["name_params"] = _name_ads(msgs, sender_codes, lexicon, allowlisted,
+                                                                    shorteners, cfg)
     beh["name_ad"] = name_hit
-    beh["new_domain"], info["domain_detail"] = _new_domains(content, codes, sender_codes, allowlisted, cfg)
+    beh["new_domain"], info["domain_detail"], info["domain_params"] = _new_domains(
+        content, codes, sender_codes, allowlisted, cfg)
 
     if not behaviour:
         beh = {name: np.zeros(n, dtype=bool) for name in beh}
@@ -284,6 +365,7 @@ def detect_spam(chat: Chat, config: Config | None = None, *, model=None,
         "verdict": pd.Series(verdict, dtype=object), "reasons": pd.Series(np.full(n, "", dtype=object), dtype=object),
         "text": msgs[TEXT], "role": pd.Series(role, dtype=object),
         "families": pd.Series(np.full(n, "", dtype=object), dtype=object),
+        "reason_rows": pd.Series(_empty_tuples(n), dtype=object),
     })
     state = {
         "content": content, "codes": codes, "views": views, "beh": beh, "info": info,
@@ -306,6 +388,7 @@ def detect_spam(chat: Chat, config: Config | None = None, *, model=None,
         fam_col = messages["families"].to_numpy(dtype=object, copy=True)
         fam_col[keys] = joined
         messages["families"] = pd.Series(fam_col, dtype=object, index=messages.index)
+        messages["reason_rows"] = pd.Series(_reason_rows(long, n), dtype=object, index=messages.index)
     result.evidence = _evidence(messages, evidence, content, codes, d_keys, d_template)
     from analysis.spam.members import member_table
 
@@ -317,7 +400,8 @@ def judge_texts(texts, config: Config | None = None, *, model=None) -> pd.DataFr
     """Content-only verdicts for loose texts (labelled sets, quick checks).
 
     Returns:
-        One row per text, in order: ``text, score, verdict, families, reasons``.
+        One row per text, in order: ``text, score, verdict, families, reasons, reason_rows``
+        (see :attr:`SpamResult.messages`).
     """
     from analysis.schema import build_messages
 
@@ -329,7 +413,7 @@ def judge_texts(texts, config: Config | None = None, *, model=None) -> pd.DataFr
         "kind": ["text"] * k, "text": texts, "line": np.arange(1, k + 1),
     }, sort=False)
     result = detect_spam(Chat(messages=msgs, group="texts"), config, model=model, behaviour=False)
-    return result.messages[["text", "score", "verdict", "families", "reasons"]]
+    return result.messages[["text", "score", "verdict", "families", "reasons", "reason_rows"]]
 
 
 def _points(w: dict[str, float], name: str) -> float:
@@ -344,6 +428,44 @@ def _fmt_points(p: float) -> str:
     return f"{p:+g}"
 
 
+def _num(x: float) -> int | float:
+    """A setting as a parameter: an int when whole (24, not 24.0)."""
+    x = float(x)
+    return int(x) if x.is_integer() else x
+
+
+def _g(x: float) -> str:
+    return f"{x:g}"
+
+
+def _empty_tuples(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [()] * n
+    return out
+
+
+def _objects(values: list) -> np.ndarray:
+    """A 1-d object array of ``values`` (lists and dicts kept as elements)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _reason_rows(long: pd.DataFrame, n: int) -> np.ndarray:
+    """Per message (``n``), the tuple of its :data:`REASON_ROW_FIELDS` rows from the long
+    check table (one Python tuple per fired check of a reported message)."""
+    out = _empty_tuples(n)
+    if not len(long):
+        return out
+    rows = long["row"].to_numpy()
+    cells = list(zip(long["check"].tolist(), long["points"].astype(float).tolist(), long["detail_code"].tolist(),
+                     long["detail_params"].tolist(), long["detail"].astype(str).tolist(), strict=True))
+    starts = np.r_[0, np.flatnonzero(rows[1:] != rows[:-1]) + 1]
+    ends = np.r_[starts[1:], len(rows)]
+    out[rows[starts]] = [tuple(cells[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return out
+
+
 def _popcount(x: np.ndarray) -> np.ndarray:
     count = np.zeros(len(x), dtype=np.int64)
     for bit in FAMILY_BITS.values():
@@ -355,12 +477,13 @@ def _shared_handles(content: ContentResult, codes: np.ndarray, sender_codes: np.
     n = len(codes)
     hit = np.zeros(n, dtype=bool)
     detail = np.full(n, None, dtype=object)
+    handles = np.full(n, None, dtype=object)
     if not content.handles or not n:
-        return {"hit": hit, "detail": detail}
+        return {"hit": hit, "detail": detail, "handles": handles}
     have = np.fromiter(content.handles.keys(), dtype=np.int64)
     rows = np.flatnonzero(np.isin(codes, have))
     if not len(rows):
-        return {"hit": hit, "detail": detail}
+        return {"hit": hit, "detail": detail, "handles": handles}
     frame = pd.DataFrame({"row": rows, "code": codes[rows], "sender": sender_codes[rows]})
     frame["handle"] = frame["code"].map(content.handles)
     frame = frame.explode("handle").dropna(subset=["handle"])
@@ -369,11 +492,16 @@ def _shared_handles(content: ContentResult, codes: np.ndarray, sender_codes: np.
     frame["members"] = frame["handle"].map(senders)
     multi = frame[frame["members"] >= 2]
     if len(multi):
-        text = (multi["handle"] + " from " + multi["members"].astype(str) + " members").to_numpy(dtype=object)
+        text = (multi["handle"] + "=" + multi["members"].astype(str)).to_numpy(dtype=object)
         keys, joined = join_groups(multi["row"].to_numpy(), text, ", ")
         hit[keys] = True
         detail[keys] = joined
-    return {"hit": hit, "detail": detail}
+        kind_value = multi["handle"].astype(str).str.split(":", n=1)
+        triples = [[k, v, m] for (k, v), m in zip(kind_value.tolist(), multi["members"].astype(int).tolist(),
+                                                   strict=True)]
+        keys, lists = collect_groups(multi["row"].to_numpy(), triples)
+        handles[keys] = _objects(lists)
+    return {"hit": hit, "detail": detail, "handles": handles}
 
 
 def _join_times(chat: Chat, sender_ids: pd.Index) -> pd.Series:
@@ -406,12 +534,17 @@ def _newcomer(chat: Chat, msgs: pd.DataFrame, sender_codes, sender_ids, cfg: Spa
 
 
 def _hit_and_run(chat: Chat, msgs: pd.DataFrame, sender_codes, sender_ids, cfg: SpamConfig):
+    """(hit, machine detail, detail code, params ``start, left, minutes`` as arrays) per
+    message (see :data:`DETAIL_CODES`)."""
     n = len(msgs)
     span = np.full(n, None, dtype=object)
+    code = np.full(n, "", dtype=object)
+    params = {"start": np.full(n, None, dtype=object), "left": np.full(n, None, dtype=object),
+              "minutes": np.zeros(n, dtype=np.int64)}
     hit = np.zeros(n, dtype=bool)
     leaves = chat.messages[chat.messages[KIND] == "leave"]
     if not n or not len(leaves):
-        return hit, span
+        return hit, span, code, params
     ts = msgs[TIMESTAMP]
     first = ts.groupby(sender_codes).min()
     last = ts.groupby(sender_codes).max()
@@ -423,7 +556,7 @@ def _hit_and_run(chat: Chat, msgs: pd.DataFrame, sender_codes, sender_ids, cfg: 
     lv = lv[lv["ts"].to_numpy() >= last.reindex(lv["code"]).to_numpy()]
     leave = lv.groupby("code")["ts"].min()
     if not len(leave):
-        return hit, span
+        return hit, span, code, params
     start = first.copy()
     joined = join.reindex(first.index)
     use_join = joined.notna() & (joined <= first)
@@ -431,22 +564,34 @@ def _hit_and_run(chat: Chat, msgs: pd.DataFrame, sender_codes, sender_ids, cfg: 
     dur = (leave - start.reindex(leave.index)).dt.total_seconds() / 60
     runners = dur[dur <= cfg.hit_and_run_minutes]
     if not len(runners):
-        return hit, span
+        return hit, span, code, params
     rows = np.flatnonzero(np.isin(sender_codes, runners.index.to_numpy()))
     hit[rows] = True
-    how = {c: f"{'joined' if use_join.get(c, False) else 'first spoke'} {start[c]:%Y-%m-%d %H:%M}, "
-              f"left {leave[c]:%H:%M} ({runners[c]:.0f} min)" for c in runners.index}
-    span[rows] = [how[c] for c in sender_codes[rows]]
-    return hit, span
+    # Per runner, then spread to their messages (vectorised).
+    joined = use_join.reindex(runners.index).fillna(False).to_numpy(bool)
+    start_text = pd.DatetimeIndex(start.reindex(runners.index)).strftime("%Y-%m-%d %H:%M").to_numpy(dtype=object)
+    left_text = pd.DatetimeIndex(leave.reindex(runners.index)).strftime("%H:%M").to_numpy(dtype=object)
+    minutes = np.round(runners.to_numpy(dtype=float)).astype(np.int64)  # half to even, as "{:.0f}"
+    machine = (np.where(joined, "join=", "first=").astype(object) + start_text + ", leave=" + left_text
+               + " (" + minutes.astype(str).astype(object) + " min)")
+    at = pd.Index(runners.index).get_indexer(sender_codes[rows])
+    span[rows] = machine[at]
+    code[rows] = np.where(joined, "detail.hit_and_run.joined", "detail.hit_and_run.first_spoke")[at]
+    params["start"][rows] = start_text[at]
+    params["left"][rows] = left_text[at]
+    params["minutes"][rows] = minutes[at]
+    return hit, span, code, params
 
 
 def _name_ads(msgs: pd.DataFrame, sender_codes, lexicon: Lexicon, allowlisted, shorteners,
               cfg: SpamConfig):
+    """(hit, machine detail, ``names`` parameter) per message (see :data:`DETAIL_CODES`)."""
     n = len(msgs)
     hit = np.zeros(n, dtype=bool)
     detail = np.full(n, None, dtype=object)
+    names_param = np.full(n, None, dtype=object)
     if not n:
-        return hit, detail
+        return hit, detail, names_param
     name_enc = pc.dictionary_encode(as_large_string(msgs[SENDER]))
     name_codes = name_enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     pair = np.unique(sender_codes * (len(name_enc.dictionary) + 1) + name_codes)
@@ -458,30 +603,37 @@ def _name_ads(msgs: pd.DataFrame, sender_codes, lexicon: Lexicon, allowlisted, s
                          emoji_share=cfg.emoji_share)
     names = name_enc.dictionary.to_pylist()
     parts: dict[int, list[str]] = {}
+    found: dict[int, list[dict]] = {}
     for check, hits in res.hits.items():
         if not (check.startswith("lexicon.") or check == "contact_obfuscated"):
             continue
-        for i in np.flatnonzero(hits.hit):
-            parts.setdefault(int(i), []).append(f"{check} {hits.detail[i]}")
+        idx = np.flatnonzero(hits.hit)
+        for i, params in zip(idx.tolist(), hits.params_at(idx), strict=True):  # one per ad-like name
+            parts.setdefault(i, []).append(f"{check} {hits.detail[i]}")
+            found.setdefault(i, []).append({"check": check, "detail": hits.detail[i],
+                                            "detail_code": hits.code or "", "detail_params": params})
     if not parts:
-        return hit, detail
+        return hit, detail, names_param
     bad = np.isin(pair_name, np.fromiter(parts, dtype=np.int64))
-    text = np.array([f"name {names[i]!r}: {'; '.join(parts[i])}" for i in pair_name[bad]], dtype=object)
+    text = np.array([f"{names[i]!r}: {'; '.join(parts[i])}" for i in pair_name[bad]], dtype=object)
     keys, joined = join_groups(pair_sender[bad], text, "; ")
-    per_member = dict(zip(keys.tolist(), joined, strict=True))
+    _, lists = collect_groups(pair_sender[bad], [{"name": names[i], "hits": found[i]} for i in pair_name[bad]])
     rows = np.flatnonzero(np.isin(sender_codes, keys))
     hit[rows] = True
-    detail[rows] = [per_member[c] for c in sender_codes[rows].tolist()]
-    return hit, detail
+    at = np.searchsorted(keys, sender_codes[rows])  # keys are sorted
+    detail[rows] = np.asarray(joined, dtype=object)[at]
+    names_param[rows] = _objects(lists)[at]
+    return hit, detail, names_param
 
 
 def _new_domains(content: ContentResult, codes, sender_codes, allowlisted, cfg: SpamConfig):
     n = len(codes)
     hit = np.zeros(n, dtype=bool)
     detail = np.full(n, None, dtype=object)
+    domains = np.full(n, None, dtype=object)
     links = content.domains
     if not len(links) or not n:
-        return hit, detail
+        return hit, detail, domains
     rows = np.flatnonzero(np.isin(codes, links["code"].to_numpy()))
     frame = pd.DataFrame({"row": rows, "code": codes[rows], "sender": sender_codes[rows]})
     frame = frame.merge(links, on="code")
@@ -491,82 +643,134 @@ def _new_domains(content: ContentResult, codes, sender_codes, allowlisted, cfg: 
     frame["allowed"] = frame["domain"].map(allowed).to_numpy(bool)
     new = frame[~frame["allowed"] & (frame["members"] < cfg.familiar_domain_senders)]
     if len(new):
-        text = (new["domain"] + " shared by " + new["members"].astype(str) + " member(s)").to_numpy(dtype=object)
+        text = (new["domain"] + "=" + new["members"].astype(str)).to_numpy(dtype=object)
         keys, joined = join_groups(new["row"].to_numpy(), text, ", ")
         hit[keys] = True
         detail[keys] = joined
-    return hit, detail
+        pairs = [[d, m] for d, m in zip(new["domain"].tolist(), new["members"].astype(int).tolist(), strict=True)]
+        keys, lists = collect_groups(new["row"].to_numpy(), pairs)
+        domains[keys] = _objects(lists)
+    return hit, detail, domains
 
 
-def _behaviour_details(name: str, rows: np.ndarray, info: dict, cfg: SpamConfig) -> np.ndarray:
-    """Detail strings of a behaviour check for the given rows (where it fired)."""
+def _behaviour_details(name: str, rows: np.ndarray, info: dict,
+                       cfg: SpamConfig) -> tuple[np.ndarray, np.ndarray | str, dict[str, Any]]:
+    """(machine detail, detail code, parameters) of a behaviour check for the given rows
+    (where it fired); a parameter is an array over ``rows`` or a scalar shared by all."""
     k = len(rows)
     if name == "repeat_self":
-        times = info["self_times"][rows].astype(str).astype(object)
-        return times + f"x from this member ({cfg.repeat_self_count}+ within {cfg.repeat_self_hours:g} h)" \
-            if k else np.zeros(0, object)
+        times = info["self_times"][rows]
+        count, hours = _num(cfg.repeat_self_count), _num(cfg.repeat_self_hours)
+        text = times.astype(str).astype(object) + f"x ({count}+/{_g(hours)}h)"
+        return text, "detail.repeat_self", {"times": times, "count": count, "hours": hours}
     if name == "repeat_cross":
         members = info["cross_members"][rows]
         shared = info["shared_handle"][rows]
         out = np.full(k, "", dtype=object)
         many = members >= cfg.repeat_cross_senders
-        out[many] = "same text from " + members[many].astype(str).astype(object) + " members"
+        out[many] = "text=" + members[many].astype(str).astype(object)
         has = np.array([bool(x) for x in shared], dtype=bool)
         both = many & has
         out[both] = out[both] + "; "
         out[has] = out[has] + shared[has].astype(str)
-        return out
+        handles = info["shared_params"][rows]
+        handles = _objects([h if h is not None else [] for h in handles.tolist()])
+        members_param = _objects([int(m) if ok else None for m, ok in zip(members.tolist(), many.tolist(),
+                                                                           strict=True)])
+        return out, "detail.repeat_cross", {"members": members_param, "handles": handles}
     if name == "flood":
-        return np.full(k, f"{cfg.flood_messages}+ messages within {cfg.flood_seconds:g} s", dtype=object)
+        messages, seconds = _num(cfg.flood_messages), _num(cfg.flood_seconds)
+        return (np.full(k, f"{messages}/{_g(seconds)}s", dtype=object), "detail.flood",
+                {"messages": messages, "seconds": seconds})
     if name == "newcomer":
-        rank = (info["newcomer_rank"][rows] + 1).astype(str).astype(object)
+        rank = info["newcomer_rank"][rows] + 1
         joined = pd.DatetimeIndex(info["join_ts"][rows]).strftime("%Y-%m-%d %H:%M").to_numpy(dtype=object)
-        return "message " + rank + " since joining (joined " + joined + ")"
+        return "#" + rank.astype(str).astype(object) + " (" + joined + ")", "detail.newcomer", \
+            {"n": rank, "joined": joined}
     if name == "established":
-        return info["clean_before"][rows].astype(str).astype(object) + " clean messages before"
-    key = {"hit_and_run": "run_span", "name_ad": "name_detail", "new_domain": "domain_detail"}[name]
-    return info[key][rows].astype(str)
+        before = info["clean_before"][rows]
+        return before.astype(str).astype(object), "detail.established", {"n": before}
+    if name == "hit_and_run":
+        params = {key: values[rows] for key, values in info["run_params"].items()}
+        return info["run_span"][rows].astype(str), info["run_code"][rows], params
+    if name == "name_ad":
+        return info["name_detail"][rows].astype(str), "detail.name_ad", {"names": info["name_params"][rows]}
+    return (info["domain_detail"][rows].astype(str), "detail.new_domain",
+            {"domains": info["domain_params"][rows]})
+
+
+def _row_params(k: int, where: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+    """Object array of ``k`` cells: a parameter dict at ``where`` (positions; ``params`` holds
+    arrays over ``where`` or shared scalars), None elsewhere."""
+    out = np.full(k, None, dtype=object)
+    if len(where):
+        arrays = {key: (np.asarray(v, dtype=object) if isinstance(v, np.ndarray) else _objects([v] * len(where)))
+                  for key, v in params.items()}
+        out[where] = _objects(param_dicts(arrays, np.arange(len(where))))
+    return out
 
 
 def _check_rows(result: SpamResult, rows: np.ndarray, *, include_misses: bool) -> pd.DataFrame:
-    """Long table (row, check, family, hit, points, detail) for the given message rows."""
+    """Long table (row, check, family, hit, points, detail, detail_code, detail_params) for
+    the given message rows: ``detail`` the machine text, ``detail_code`` '' or one of
+    :data:`DETAIL_CODES`, ``detail_params`` a dict where there is a code, else None."""
     st = result._state
     content: ContentResult = st["content"]
     codes = st["codes"][rows]
     w = st["weights"]
     cfg = result.config
+    k = len(rows)
     parts: list[pd.DataFrame] = []
     for order, info_ in enumerate(st["infos"]):
         name = info_.name
+        code: np.ndarray | str = ""
+        params = np.full(k, None, dtype=object)
         if name in content.hits:
             hits = content.hits[name]
             fired = hits.hit[codes]
             detail = np.where(fired, hits.detail[codes], "")
+            if hits.code is not None:
+                where = np.flatnonzero(fired)
+                code = np.where(fired, hits.code, "").astype(object)
+                params[where] = _objects(hits.params_at(codes[where]))
         elif name == "model_nb":
             probs = st["model"]
             if probs is None:
-                fired = np.zeros(len(rows), dtype=bool)
-                detail = np.full(len(rows), "no model given (--model)", dtype=object)
+                fired = np.zeros(k, dtype=bool)
+                detail = np.full(k, "-", dtype=object)
+                code = "detail.no_model"
+                params = _objects([{} for _ in range(k)])
             else:
                 p = probs[codes]
                 fired = p >= cfg.model_threshold
-                detail = np.array([st["model_obj"].explain(st["views"].compact[int(c)].as_py(), q)
-                                   if f or include_misses else "" for c, q, f in zip(codes, p, fired, strict=True)],
-                                  dtype=object)
+                need = fired | include_misses
+                model = st["model_obj"]
+                found = [model.explain_params(st["views"].compact[int(c)].as_py(), q) if f else None
+                         for c, q, f in zip(codes, p, need, strict=True)]
+                detail = np.array([_model_text(x) if x is not None else "" for x in found], dtype=object)
+                code = np.where(need, "detail.model_nb", "").astype(object)
+                params = _objects(found)
         elif name in st["beh"]:
             fired = st["beh"][name][rows]
-            detail = np.full(len(rows), "", dtype=object)
+            detail = np.full(k, "", dtype=object)
             if fired.any():
-                detail[fired] = _behaviour_details(name, rows[fired], st["info"], cfg)
+                where = np.flatnonzero(fired)
+                text, row_code, row_params = _behaviour_details(name, rows[where], st["info"], cfg)
+                detail[where] = text
+                code = np.full(k, "", dtype=object)
+                code[where] = row_code
+                params = _row_params(k, where, row_params)
         else:
             continue
         keep = slice(None) if include_misses else fired
         part = pd.DataFrame({"row": rows[keep], "order": order, "check": name, "family": info_.family or "",
                              "hit": fired[keep], "points": np.where(fired[keep], _points(w, name), 0.0),
-                             "detail": np.asarray(detail, dtype=object)[keep]})
+                             "detail": np.asarray(detail, dtype=object)[keep],
+                             "detail_code": np.broadcast_to(np.asarray(code, dtype=object), (k,))[keep],
+                             "detail_params": params[keep]})
         if len(part):
             parts.append(part)
-    cols = ["row", "check", "family", "hit", "points", "detail"]
+    cols = ["row", "check", "family", "hit", "points", "detail", "detail_code", "detail_params"]
     if not parts:
         return pd.DataFrame(columns=cols)
     table = pd.concat(parts, ignore_index=True)
@@ -580,12 +784,18 @@ def _check_rows(result: SpamResult, rows: np.ndarray, *, include_misses: bool) -
                 "row": over.index.to_numpy(), "order": len(st["infos"]) + (prefix == "lexicon."),
                 "check": prefix[:-1] + "_cap", "family": "", "hit": True,
                 "points": cap - over.to_numpy(),
-                "detail": f"{prefix[:-1]} checks count at most {cap:g} together"})], ignore_index=True)
+                "detail": f"<={_g(cap)}", "detail_code": f"detail.{prefix[:-1]}_cap",
+                "detail_params": _objects([{"cap": _num(cap)} for _ in range(len(over))])})], ignore_index=True)
     table = table.sort_values(["row", "order"], kind="stable")
     if include_misses:
         miss = ~table["hit"].to_numpy(bool)
         table.loc[miss, "detail"] = table.loc[miss, "detail"].replace("", "-")
     return table[cols].reset_index(drop=True)
+
+
+def _model_text(params: dict) -> str:
+    """The machine detail of ``detail.model_nb``: ``p=0.97; 刷单, 日结``."""
+    return f"p={params['p']:.2f}" + (f"; {', '.join(params['bigrams'])}" if params["bigrams"] else "")
 
 
 def _evidence(messages: pd.DataFrame, evidence: np.ndarray, content: ContentResult,

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.config import Config
+from analysis.notes import Note, note
 from analysis.schema import EVENT_KINDS, KIND, TEXT, TIMESTAMP, Chat
 from analysis.topics import keywords as kw
 from analysis.topics.chitchat import REASONS, classify_texts
@@ -94,7 +95,7 @@ def analyze_topics(
     spec = tokenizer_spec(config, cache_dir)
     stop = kw.stopwords(cfg.stopwords, [cfg.stopwords_file] if cfg.stopwords_file else [])
     top_n = max(1, cfg.top_n)
-    notes: list[str] = []
+    notes: list[Note] = []
 
     msgs = chat.messages
     kind = msgs[KIND].astype(object).to_numpy()
@@ -141,8 +142,7 @@ def analyze_topics(
         terms = tuple(inc.vocab[ranked[: cfg.proposed_theme_size]])
         source = "proposed" if terms else "none"
         if terms:
-            notes.append("no theme declared (--theme or [group] theme): proposed from the top "
-                         f"keywords: {', '.join(terms)}")
+            notes.append(note("topics.theme_proposed", terms=list(terms)))
     pattern = kw.theme_pattern(terms)
     joined = pc.binary_join(tokens, " ")  # each doc's terms-to-be, space-separated
     theme_doc = _matches(joined, pattern)
@@ -159,7 +159,7 @@ def analyze_topics(
     matches = _theme_matches(terms, joined, theme_doc, doc_weight, expansion)
     n_on = int(doc_weight[on_doc].sum())
     if n_sub and source in ("option", "config") and n_theme == 0:
-        notes.append(f"no substantive message contains a theme keyword ({', '.join(terms)})")
+        notes.append(note("topics.theme_absent", terms=list(terms)))
 
     on_theme_term = theme_term.copy()
     on_theme_term[cand] = True
@@ -192,10 +192,9 @@ def analyze_topics(
                    sub_docs, sub_weeks, on_doc, inc, idf, top_n, cfg.drift_min_messages, cfg.drift_falls)
     small = int((~drift.weeks["compared"] & (drift.weeks["substantive"] > 0)).sum())
     if small:
-        notes.append(f"{small} week(s) with fewer than {cfg.drift_min_messages} substantive messages "
-                     "are listed but not compared")
+        notes.append(note("topics.small_weeks", weeks=small, min_messages=cfg.drift_min_messages))
     if not n_sub:
-        notes.append("no substantive text messages in the window: nothing to measure")
+        notes.append(note("topics.nothing_to_measure"))
 
     counts = TopicCounts(
         messages=len(msgs), events=int(is_event.sum()), conversational=conversational, chitchat=n_chit,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.notes import Note
 from analysis.topics.tokenize import SegmentStats
 from analysis.window import Window
 
@@ -134,5 +135,6 @@ class TopicsResult:
     """Week-over-week keywords and theme share."""
     segmentation: SegmentStats
     """How tokenisation went (engine, distinct texts, cache hits, processes, seconds)."""
-    notes: tuple[str, ...]
-    """Plain-language remarks: a proposed theme, weeks too small to compare, empty input."""
+    notes: tuple[Note, ...]
+    """Remarks as codes (``topics.theme_proposed``, ``topics.theme_absent``, ``topics.small_weeks``,
+    ``topics.nothing_to_measure``); cli/catalogue.py words them."""

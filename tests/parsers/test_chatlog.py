@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from analysis import read_chats, read_log
 from analysis.errors import ParseError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions
 from analysis.parsers.chatlog import content_kinds
 from analysis.schema import EVENT_KINDS, validate
@@ -118,7 +119,7 @@ def test_time_only_text_needs_date():
     assert err.value.line == 1
     chat = read_log(WECHAT / "chatlog_oneday.txt", options=NYE)
     assert chat.messages["timestamp"].dt.date.unique().tolist() == [dt.date(2024, 12, 31)]
-    assert any("--date" in w for w in chat.warnings)
+    assert note("parse.date_from_option", date="2024-12-31") in chat.warnings
 
 
 def test_month_day_text_takes_the_year_of_date(tmp_path):

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import read_log
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, detect_format
 from analysis.parsers.discord import discord_engagement
 from analysis.source import Source
@@ -82,8 +83,8 @@ def test_json_bots_are_in_roster_and_warned():
     chat = read_log(DC / "channel.json")
     assert chat.roster.to_dict("list")["sender"] == ["BookBot"]
     assert list(chat.roster["role"]) == ["bot"]
-    assert any("1 bot account" in w for w in chat.warnings)
-    assert any("--tz" in w for w in chat.warnings)
+    assert note("parse.discord_bots", n=1, names=["BookBot"]) in chat.warnings
+    assert note("parse.tz_assumed", tz="UTC") in chat.warnings
 
 
 def test_group_dm_notification_types(tmp_path):
@@ -116,7 +117,7 @@ def test_csv_iso_and_old_locale_dates_agree():
 
 def test_old_csv_warns_month_first_and_dayfirst_option(tmp_path):
     chat = read_log(DC / "channel_old.csv")
-    assert any("month-first" in w for w in chat.warnings)
+    assert note("parse.discord_csv_monthfirst") in chat.warnings
     path = tmp_path / "x.csv"
     path.write_text('AuthorID;Author;Date;Content;Attachments;Reactions;\r\n'
                     '"1";"a#0001";"3/4/2020 1:05 PM";"hi";"";"";\r\n', encoding="utf-8")
@@ -131,7 +132,7 @@ def test_old_csv_day_first_is_inferred_when_provable(tmp_path):
                     '"1","a","3/1/2020 12:00 AM","yo","",""\r\n', encoding="utf-8")
     chat = read_log(path)
     assert list(chat.messages["timestamp"]) == [pd.Timestamp("2019-12-25 09:00"), pd.Timestamp("2020-01-03 00:00")]
-    assert not any("month-first" in w for w in chat.warnings)
+    assert note("parse.discord_csv_monthfirst") not in chat.warnings
 
 
 def test_old_csv_default_date_format_with_month_names(tmp_path):
@@ -144,7 +145,7 @@ def test_old_csv_default_date_format_with_month_names(tmp_path):
     chat = read_log(path)
     assert chat.unparsed == []
     assert list(chat.messages["timestamp"]) == [pd.Timestamp("2020-04-03 13:05"), pd.Timestamp("2021-01-17 00:30")]
-    assert not any("month-first" in w for w in chat.warnings)  # a month name leaves nothing to guess
+    assert note("parse.discord_csv_monthfirst") not in chat.warnings  # a month name leaves nothing to guess
 
 
 def test_csv_events_bad_rows_and_group_name(tmp_path):
@@ -176,5 +177,5 @@ def test_public_sample_parses_cleanly(shared_dir):
     chat = read_log(path)
     assert chat.unparsed == [] and len(chat.messages) == 5
     assert set(chat.messages["sender"]) == {"Deleted User", "mlomb"}
-    assert any("appear more than once" in w for w in chat.warnings)
+    assert note("parse.duplicate_ids", n=1) in chat.warnings
     assert discord_engagement(path)["reactions"].sum() == 5

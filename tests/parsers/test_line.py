@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from analysis import read_log
+from analysis.notes import note
 from analysis.parsers import FORMATS
 from analysis.parsers.line_txt import IDENTITY_WARNING, parse_text
 from analysis.schema import validate
@@ -31,7 +32,7 @@ def test_sample_matches_golden(path: Path, golden):
     validate(chat.messages)
     assert chat.unparsed == []
     assert chat.group == GROUPS[path.name]
-    assert chat.warnings == [IDENTITY_WARNING]
+    assert chat.warnings == [IDENTITY_WARNING] == [note("parse.line_identity_by_name")]
     golden.check_messages(chat.messages, f"line/{path.stem}.messages.csv")
 
 
@@ -120,7 +121,7 @@ def test_lines_not_understood_and_undated_messages_are_reported():
     chat = parse_text(text)
     assert chat.messages["text"].tolist() == ["ok"]
     assert [u.line for u in chat.unparsed] == [1, 4]
-    assert any("before any date line" in w for w in chat.warnings)
+    assert note("parse.undated_lines", n=1) in chat.warnings
 
 
 def test_bom_and_mixed_line_breaks():

@@ -9,6 +9,7 @@ import pytest
 
 from analysis import read_chats, read_log
 from analysis.errors import InputError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, detect_format
 from analysis.schema import EVENT_KINDS
 from analysis.source import LINE_BREAK, Source
@@ -105,7 +106,7 @@ def test_every_non_blank_line_is_in_a_record_txt():
 
 def test_v1_version_is_noted_and_names_unescaped():
     chat = read_log(WX / "memotrace_v1.txt")
-    assert chat.warnings[0].startswith("MemoTrace v1 TXT")
+    assert chat.warnings[0] == note("parse.memotrace_txt_v1", system_lines=10, placeholders=8)
     senders = set(chat.messages["sender"])
     assert {"Tom&Jerry", '阿杰"跑者"', "<Sunny>", "Mike's Run"} <= senders
     assert not any("&amp;" in s or "\\" in s or "&lt;" in s for s in senders)
@@ -168,7 +169,7 @@ def test_crlf_copy_reads_the_same(tmp_path):
 
 def test_v2_time_only_headers_are_system_records():
     chat = read_log(WX / "memotrace_v2.txt")
-    assert chat.warnings[0].startswith("MemoTrace v2 TXT")
+    assert chat.warnings[0] == note("parse.memotrace_txt_v2", headers=10, placeholders=14)
     m = chat.messages.set_index("msg_id")
     assert m.loc["L7", "kind"] == "join" and m.loc["L7", "sender_id"] == "林间小鹿"
     assert m.loc["L7", "actor_id"] == "书虫老周"
@@ -259,10 +260,10 @@ def test_v1_csv_falls_back_to_create_time_with_a_zone(tmp_path):
     path = _write(tmp_path, body, "t.csv", encoding="utf-8-sig")
     chat = read_log(path)
     assert chat.messages.set_index("msg_id").loc["2", "timestamp"] == pd.Timestamp("2024-06-01 08:01:00")
-    assert any("Asia/Shanghai" in w for w in chat.warnings)
+    assert note("parse.createtime_fallback", n=1, tz="Asia/Shanghai") in chat.warnings
     chat = read_log(path, tz="UTC")
     assert chat.messages.set_index("msg_id").loc["2", "timestamp"] == pd.Timestamp("2024-06-01 00:01:00")
-    assert not any("Asia/Shanghai" in w for w in chat.warnings)
+    assert "parse.createtime_fallback" not in [w.code for w in chat.warnings]
 
 
 def test_v1_csv_strips_a_leftover_sender_prefix(tmp_path):
@@ -276,9 +277,9 @@ def test_v1_csv_strips_a_leftover_sender_prefix(tmp_path):
 
 def test_v2_csv_says_identity_is_by_name_and_flags_collisions():
     chat = read_log(WX / "memotrace_v2.csv")
-    assert any("display name only" in w for w in chat.warnings)
-    clash = [w for w in chat.warnings if "collision" in w]
-    assert len(clash) == 1 and "'小林'" in clash[0] and "林晓" in clash[0] and "林一帆" in clash[0]
+    assert note("parse.identity_by_name", export="MemoTrace v2 CSV") in chat.warnings
+    clash = [w for w in chat.warnings if w.code == "parse.name_collision"]
+    assert clash == [note("parse.name_collision", n=1, names=["小林"], nicknames=[["林一帆", "林晓"]], more=0)]
 
 
 def test_v2_csv_matches_the_v2_txt_story():
@@ -297,7 +298,7 @@ def test_v2_csv_without_collision_has_no_collision_warning(tmp_path):
             "1,文本,小林,2025-01-01 10:00:00,你好,林晓,林晓,more\r\n"
             "2,文本,小林,2025-01-01 10:01:00,在吗,林晓,林晓,more\r\n")
     chat = read_log(_write(tmp_path, body, "t.csv", encoding="utf-8-sig"))
-    assert not any("collision" in w for w in chat.warnings)
+    assert "parse.name_collision" not in [w.code for w in chat.warnings]
     assert chat.messages["msg_id"].tolist() == ["1", "2"]
 
 
@@ -316,7 +317,7 @@ def test_v2_csv_reads_spreadsheet_damaged_times(tmp_path):
     chat = read_log(_write(tmp_path, body, "t.csv", encoding="utf-8-sig"))
     assert chat.messages["timestamp"].tolist() == [pd.Timestamp("2025-03-01 09:05:00")]
     assert [u.line for u in chat.unparsed] == [3]
-    assert any("leniently" in w for w in chat.warnings)
+    assert note("parse.times_read_leniently", n=1) in chat.warnings
 
 
 def test_v2_csv_text_keeps_its_trailing_line_break(tmp_path):

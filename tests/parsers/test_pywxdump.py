@@ -11,6 +11,7 @@ import pytest
 
 from analysis import read_chats, read_log
 from analysis.errors import InputError, ParseError
+from analysis.notes import note
 from analysis.parsers import FORMATS
 from analysis.schema import EVENT_KINDS, validate
 from analysis.source import Source
@@ -111,7 +112,7 @@ def test_self_talker_is_kept_with_a_warning():
     chat = read_log(WECHAT / "pywxdump.csv")
     mine = chat.messages[chat.messages["sender_id"] == "我"]
     assert len(mine) > 5
-    assert any("我" in w for w in chat.warnings)
+    assert note("parse.pywxdump_self_talker") in chat.warnings
     # In the JSON page my_wxid was set: the exporting user has a real wxid and name.
     chat = read_log(WECHAT / "pywxdump.json")
     assert "我" not in set(chat.messages["sender_id"])
@@ -124,7 +125,7 @@ def test_without_users_json_names_are_wxids_and_a_warning_says_so(tmp_path):
     assert chat.group == "12345678@chatroom"
     spoke = chat.messages[~chat.messages["kind"].isin(EVENT_KINDS)]
     assert (spoke["sender"] == spoke["sender_id"]).all()
-    assert any("users.json" in w for w in chat.warnings)
+    assert note("parse.no_users_json") in chat.warnings
     # Joins still resolve: the XML and the members' own ids name them.
     joins = chat.messages[chat.messages["kind"] == "join"]
     assert "wxid_demo_erin" in set(joins["sender_id"])
@@ -147,7 +148,7 @@ def test_excel_damaged_dates_and_booleans(tmp_path):
     assert chat.unparsed == []
     assert m["timestamp"].tolist() == [pd.Timestamp("2024-10-04 09:05"), pd.Timestamp("2024-10-04 11:42"),
                                        pd.Timestamp("2024-12-30 21:26"), pd.Timestamp("2024-12-30 21:27")]
-    assert any("no seconds" in w for w in chat.warnings)
+    assert note("parse.times_without_seconds", n=4) in chat.warnings
     # TRUE marks the exporting user: '你' in the recall notice is that wxid.
     assert m.loc[m["kind"] == "recall", "sender_id"].tolist() == ["wxid_demo_me"]
     assert m["kind"].tolist() == ["text", "text", "join", "recall"]
@@ -191,7 +192,7 @@ def test_old_json_keeps_content_as_an_object(tmp_path):
     chat = read_log(path)
     assert chat.unparsed == []
     assert chat.messages["text"].tolist() == ["早\n上好", "[图片]"]
-    assert not any("not JSON" in w for w in chat.warnings)
+    assert "parse.pywxdump_content_not_json" not in [w.code for w in chat.warnings]
 
 
 def test_public_weclone_sample_parses_completely(shared_dir):

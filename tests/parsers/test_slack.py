@@ -10,6 +10,7 @@ import pytest
 
 from analysis import read_chats, read_log
 from analysis.errors import GroupChoiceError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, detect_format
 from analysis.source import Source
 from tests.conftest import SAMPLE_LOGS
@@ -112,7 +113,7 @@ def test_roster_from_channels_json_and_bots():
 
 def test_default_tz_is_utc_with_a_warning():
     chat = read_log(WS, group="random")
-    assert any("--tz" in w for w in chat.warnings)
+    assert note("parse.tz_assumed", tz="UTC") in chat.warnings
     assert chat.messages["timestamp"].iloc[0] == pd.Timestamp("2024-06-03 08:00:00.000100")
 
 
@@ -127,7 +128,7 @@ def test_unknown_subtype_missing_ts_and_bad_json(tmp_path):
     chat = read_log(root)
     assert list(chat.messages["kind"]) == ["text", "system", "text"]
     assert list(chat.messages["sender"]) == ["ann", "ann", "alerts"]
-    assert any("brand_new_thing ×1" in w for w in chat.warnings)
+    assert note("parse.slack_unknown_subtypes", detail="brand_new_thing ×1") in chat.warnings
     texts = [u.text for u in chat.unparsed]
     assert texts[0].startswith("ops/2024-01-01.json:15: message without ts")
     assert texts[1].startswith("ops/2024-01-02.json: broken JSON")
@@ -139,7 +140,7 @@ def test_single_day_file_has_lines_and_names_from_profiles():
     assert chat.group == "general"
     assert chat.messages["line"].iloc[0] == 2
     assert chat.messages["sender"].iloc[0] == "静静"
-    assert any("no name in this day file" in w for w in chat.warnings)   # U01BBB has no profile here
+    assert note("parse.slack_day_file_names", n=3) in chat.warnings   # U01BBB, U01CCC, U01DDD have no profile here
 
 
 def test_public_day_file_parses_cleanly(shared_dir):

@@ -9,6 +9,7 @@ import pytest
 
 from analysis import read_chats, read_log
 from analysis.errors import GroupChoiceError, ParseError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, detect_format
 from analysis.parsers._json_stream import JsonStream
 from analysis.source import Source
@@ -56,7 +57,7 @@ def test_samples_detected_by_telegram_only(name):
 def test_full_export_skips_personal_chats_with_a_warning_and_needs_group():
     chats = read_chats(TG / "full_export.json")
     for chat in chats:
-        assert any("skipped 1 personal chat" in w for w in chat.warnings)
+        assert note("parse.personal_chats_skipped", n=1, detail="1 personal_chat") in chat.warnings
     assert "Anna Müller" not in [c.group for c in chats]
     with pytest.raises(GroupChoiceError, match="2 conversations"):
         read_log(TG / "full_export.json")
@@ -94,7 +95,7 @@ def test_unknown_member_name_keeps_name_and_warns():
     chat = read_log(TG / "group.json")
     row = chat.messages.set_index("msg_id").loc["28"]
     assert (row["sender_id"], row["sender"]) == ("老周", "老周")
-    assert any("display name only" in w for w in chat.warnings)
+    assert note("parse.notice_names_unresolved", n=1) in chat.warnings
 
 
 def test_media_kinds_and_text():
@@ -118,9 +119,9 @@ def test_text_link_keeps_its_target():
 
 def test_unixtime_is_converted_to_tz_and_default_utc_warns():
     utc = read_log(TG / "group.json")
-    assert any("--tz" in w for w in utc.warnings)
+    assert note("parse.tz_assumed", tz="UTC") in utc.warnings
     local = read_log(TG / "group.json", tz="Asia/Shanghai")
-    assert not any("--tz" in w for w in local.warnings)
+    assert "parse.tz_assumed" not in [w.code for w in local.warnings]
     assert utc.messages["timestamp"].iloc[0] == pd.Timestamp("2024-03-01 12:00:00")
     assert local.messages["timestamp"].iloc[0] == pd.Timestamp("2024-03-01 20:00:00")
 
@@ -135,8 +136,8 @@ def test_old_export_uses_date_and_names(tmp_path):
     m = chat.messages
     assert m["timestamp"].iloc[0] == pd.Timestamp("2019-07-05 16:55:32")   # wall clock, not converted
     assert m["sender_id"].iloc[0] == "Ann"
-    assert any("no date_unixtime" in w for w in chat.warnings)
-    assert any("no from_id" in w for w in chat.warnings)
+    assert note("parse.telegram_no_unixtime", n=2) in chat.warnings
+    assert note("parse.telegram_no_from_id", n=1) in chat.warnings
     assert tuple(m.iloc[1][["kind", "sender_id", "actor_id"]]) == ("join", "Bob", "Ann")
 
 
@@ -146,7 +147,7 @@ def test_invalid_hex_escapes_are_tolerated_and_counted(tmp_path):
            ' "from": "Ann", "from_id": "user1", "text": "bell\\x07 and \\x1b end"}\n ]\n}\n')
     chat = read_log(_write(tmp_path, None, raw=raw))
     assert chat.messages["text"].iloc[0] == "bell\x07 and \x1b end"
-    assert any("2 invalid \\xNN escape" in w for w in chat.warnings)
+    assert note("parse.telegram_bad_escapes", n=2) in chat.warnings
 
 
 def test_unreadable_messages_go_to_unparsed_with_their_line(tmp_path):

@@ -7,6 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from analysis.notes import note
 from analysis.parsers._wechat import (
     apply_system_events,
     arrow_extract,
@@ -112,13 +113,13 @@ def test_notice_naming_several_members_with_names_nobody_knows(known_ids):
     assert events["actor_id"].tolist() == ["wxid_a"] * 3 + [expect["王五"]] * 2
     assert out["msg_id"].tolist()[:2] == ["1", "2"] and out.index.is_unique
     unknown = sum(1 for name, wxid in expect.items() if name == wxid)
-    assert warnings == [f"{unknown} member(s) in join/leave/recall notices are known by display name only"]
+    assert warnings == [note("parse.notice_names_unresolved", n=unknown)]
 
 
 def test_a_name_unknown_as_member_and_as_actor_is_counted_once_per_name():
     frame, mask = _chat_with_notices('"王五"邀请"赵六"加入了群聊', '"王五"将"赵六"移出了群聊')
     _, warnings = apply_system_events(frame, mask)
-    assert warnings == ["2 member(s) in join/leave/recall notices are known by display name only"]
+    assert warnings == [note("parse.notice_names_unresolved", n=2)]
 
 
 def test_apply_system_events_keeps_callers_columns_and_takes_any_index():

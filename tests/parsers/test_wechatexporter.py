@@ -8,6 +8,7 @@ import pandas as pd
 
 from analysis import read_log
 from analysis.errors import InputError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, detect_format
 from analysis.schema import EVENT_KINDS
 from analysis.source import Source
@@ -70,7 +71,7 @@ def test_notices_take_the_time_of_the_message_before():
     m = chat.messages.set_index("msg_id")
     assert m.loc["L7", "timestamp"] == pd.Timestamp("2024-09-02 06:05:41")
     assert m.loc["L21", "timestamp"] == m.loc["L20", "timestamp"]
-    assert chat.warnings[0].startswith("8 system notice(s) have no time")
+    assert chat.warnings[0] == note("parse.timeless_notices", n=8)
 
 
 def test_placeholders_and_emoji_codes():

@@ -13,6 +13,7 @@ import pytest
 
 from analysis import read_chats, read_log
 from analysis.errors import OptionError, ParseError
+from analysis.notes import note
 from analysis.parsers import FORMATS, ParseOptions, _jsonchat, detect_format, weflow_json
 from analysis.source import Source
 from tests.conftest import SAMPLE_LOGS
@@ -160,7 +161,7 @@ def test_chatlab_other_platform_warns_about_time_zone(tmp_path):
     path.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
     chat = read_log(path)
     assert chat.platform == "discord"
-    assert any("UTC" in w for w in chat.warnings)
+    assert note("parse.tz_assumed", tz="UTC") in chat.warnings
     assert chat.messages["timestamp"].iloc[0] == pd.Timestamp("2024-03-09 00:00:00")
 
 
