@@ -151,6 +151,20 @@ def test_every_command_speaks_chinese(name, extra):
     assert not leaks, "\n".join(f"{k}: {' '.join(v)}" for k, v in leaks.items())
 
 
+def test_batch_speaks_chinese(tmp_path):
+    """The batch summary and cross-group tables, with their stderr lines, in Chinese."""
+    names = [name for name, extra in SAMPLES if not extra]
+    allowed = ALLOWED | _code_words() | {"batch", "csv"}
+    for name in names:
+        allowed |= _log_words(name, [])
+    for section in ("summary", "cross_group"):
+        result = runner.invoke(app, ["batch", *(str(SAMPLE_LOGS / n) for n in names), "--jobs", "1",
+                                     "--section", section, "--lang", "zh"])
+        assert result.exit_code == 0, result.stderr
+        words = _english_words(result.stdout + "\n" + result.stderr, allowed)
+        assert not words, (section, words)
+
+
 def test_english_is_the_same_report_in_english():
     """The catalogue's other half: --lang en has no Chinese outside the log's own text."""
     result = runner.invoke(app, ["report", str(SAMPLE_LOGS / "whatsapp/ios_en.txt"), "--lang", "en", "-f", "md"])
