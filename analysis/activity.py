@@ -13,31 +13,23 @@ week of the window may be partial (its ``days`` column says how long it is).
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from analysis.config import Config
 from analysis.errors import ConfigError
-from analysis.members import (
-    DAY,
-    WEEK,
-    Membership,
-    membership,
-    present_counts,
-    staff_codes,
-    window_days,
-    window_weeks,
-)
+from analysis.kinds import kinds_at
+from analysis.membership import Membership, membership, present_counts, staff_codes
 from analysis.notes import Note, note
-from analysis.schema import KIND, MSG_ID, REPLY_TO, TEXT, TIMESTAMP, Chat
+from analysis.periods import DAY, WEEK, window_days, window_weeks
+from analysis.schema import KIND, TEXT, TIMESTAMP, Chat
+from analysis.textmatch import match_any
+from analysis.threads import next_other, replied_to, thread_ids
 from analysis.window import Window, resolve_window
 
-__all__ = ["STAGES", "ActivityResult", "Lifecycle", "analyse_activity", "match_any"]
+__all__ = ["STAGES", "ActivityResult", "Lifecycle", "analyse_activity", "match_any"]  # match_any: analysis.textmatch
 
 STAGES: tuple[str, ...] = ("new", "growing", "stable", "declining", "dead")
 """Lifecycle stages."""
@@ -96,7 +88,7 @@ class ActivityResult:
     """Members with at least one human message in the window."""
     members: int
     """Known members present during the window: known before its end and not gone before
-    its start (see :mod:`analysis.members` for who is known)."""
+    its start (see :mod:`analysis.membership` for who is known)."""
     participation: float
     """speakers / members over the whole window (0..1; higher = more of the group talks).
     Operators' rule of thumb (PEERS §1F): weekly 15-25% is healthy, below 10% a notice board."""
@@ -197,78 +189,6 @@ class ActivityResult:
     """The ``[activity]`` settings used."""
 
 
-def match_any(texts: pd.Series, patterns: list[str], key: str) -> np.ndarray:
-    """True where any of ``patterns`` (regular expressions) matches the text (vectorised).
-
-    Patterns are combined into one expression and run in Arrow (RE2); a pattern RE2 cannot
-    run (look-behind, back-references) falls back to Python's ``re``.
-
-    Raises:
-        ConfigError: a pattern is not a regular expression (naming ``key``).
-    """
-    if not len(texts) or not patterns:
-        return np.zeros(len(texts), bool)
-    parts = []
-    for pattern in patterns:
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(f"{key}: {pattern!r} is not a regular expression ({exc})",
-                              hint="fix the pattern in the configuration file") from None
-        flags = re.match(r"^\(\?([aiLmsux]+)\)", pattern)
-        parts.append(f"(?{flags.group(1)}:{pattern[flags.end():]})" if flags else f"(?:{pattern})")
-    combined = "|".join(parts)
-    arr = pa.array(texts.astype("string[pyarrow]"))
-    try:
-        hit = pc.match_substring_regex(arr, combined)
-        return pc.fill_null(hit, False).to_numpy(zero_copy_only=False).astype(bool)
-    except pa.ArrowInvalid:
-        return texts.astype(object).str.contains(combined, regex=True).fillna(False).to_numpy(bool)
-
-
-def next_other(codes: np.ndarray) -> np.ndarray:
-    """For each message, the index of the next message by a different sender (-1: none)."""
-    n = len(codes)
-    out = np.full(n, -1, np.int64)
-    if n == 0:
-        return out
-    new_run = np.empty(n, bool)
-    new_run[0] = True
-    new_run[1:] = codes[1:] != codes[:-1]
-    starts = np.flatnonzero(new_run)
-    nxt = np.cumsum(new_run)  # = run id + 1
-    ok = nxt < len(starts)
-    out[ok] = starts[nxt[ok]]
-    return out
-
-
-def thread_ids(times: np.ndarray, gap: np.timedelta64) -> np.ndarray:
-    """Thread number of each message (sorted times): a silence longer than ``gap`` starts one."""
-    n = len(times)
-    if n == 0:
-        return np.zeros(0, np.int64)
-    new = np.empty(n, bool)
-    new[0] = True
-    new[1:] = np.diff(times) > gap
-    return np.cumsum(new) - 1
-
-
-def replied_to(chat: Chat, rows: np.ndarray) -> np.ndarray:
-    """True for the messages at ``rows`` that some record's ``reply_to`` points at."""
-    reply = chat.messages[REPLY_TO]
-    if not reply.notna().any():
-        return np.zeros(len(rows), bool)
-    targets = reply.dropna().unique()
-    return chat.messages[MSG_ID].iloc[rows].isin(targets).to_numpy(bool)
-
-
-def kinds_at(chat: Chat, rows: np.ndarray) -> np.ndarray:
-    """The kind of the messages at ``rows`` as an object array (via the category codes)."""
-    kind = chat.messages[KIND]
-    cats = np.asarray(kind.cat.categories, dtype=object)
-    return cats[kind.cat.codes.to_numpy()[rows]]
-
-
 def _distinct_count(groups: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """Distinct codes per group (groups in 0..n_groups-1)."""
     if not len(groups):
@@ -305,7 +225,8 @@ def analyse_activity(
             :class:`ActivityResult` (known members, DAU/MAU, days since last, lifecycle).
         window: the period analysed, "as of" its end.
         config: ``[activity]`` thresholds and ``[group] owners/admins``.
-        known: a :func:`analysis.members.membership` for the same end, to share work.
+        known: a :func:`analysis.membership.membership` for the same end, to share work
+            (computed here when None or for another end).
     """
     config = config or Config()
     ac = config.activity

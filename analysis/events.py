@@ -2,7 +2,7 @@
 newcomers' activation and welcome.
 
 Counts are human messages (events excluded), as in :mod:`analysis.activity`; identities
-and join times come from :func:`analysis.members.membership`, so the three analysers agree.
+and join times come from :func:`analysis.membership.membership`, so the three analysers agree.
 """
 
 from __future__ import annotations
@@ -13,10 +13,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.activity import kinds_at, match_any, next_other, replied_to, thread_ids
 from analysis.config import Config
-from analysis.members import DAY, Membership, membership
+from analysis.kinds import kinds_at
+from analysis.membership import Membership, membership
+from analysis.periods import DAY
 from analysis.schema import KIND, SENDER_ID, TEXT, TIMESTAMP, Chat
+from analysis.textmatch import match_any
+from analysis.threads import next_other, replied_to, thread_ids
 from analysis.window import Window, resolve_window
 
 __all__ = ["Checkins", "EventsResult", "Newcomers", "RedPackets", "analyse_events"]
@@ -131,7 +134,8 @@ def analyse_events(
         chat: the full log; the look-around of packets and newcomers may reach before the window.
         window: the period analysed, "as of" its end.
         config: ``[events]`` settings (and ``[activity] thread_gap_minutes`` for answers).
-        known: a :func:`analysis.members.membership` for the same end, to share work.
+        known: a :func:`analysis.membership.membership` for the same end, to share work
+            (computed here when None or for another end).
     """
     config = config or Config()
     window = window or resolve_window(chat)

@@ -20,7 +20,8 @@ from analysis.config import Config
 from analysis.events import EventsResult, analyse_events
 from analysis.health import Health, score_health
 from analysis.language import LANGS, detect_language, resolve_lang  # noqa: F401 (re-exported)
-from analysis.members import MembersResult, analyse_members, membership
+from analysis.members import MembersResult, analyse_members
+from analysis.membership import membership
 from analysis.notes import Note, note
 from analysis.schema import EVENT_KINDS, KIND, TEXT, Chat
 from analysis.spam import SpamResult, detect_spam
@@ -128,14 +129,18 @@ def audit(
         jobs: worker processes for segmentation (None = the topics default).
     """
     config = config or Config()
+    # Computed once and handed to every analyser that needs them: the window, the known
+    # members as of its end (activity, members, events) and the chat clipped to it (spam,
+    # topics, pressure). The analysers are siblings; none calls another.
     window = window or resolve_window(chat)
     known = membership(chat, window.end, config)
-    activity = analyse_activity(chat, window=window, config=config, known=known)
-    members = analyse_members(chat, window=window, config=config)
-    events = analyse_events(chat, window=window, config=config, known=known)
     clipped = clip(chat, window)
+    activity = analyse_activity(chat, window=window, config=config, known=known)
+    members = analyse_members(chat, window=window, config=config, known=known)
+    events = analyse_events(chat, window=window, config=config, known=known)
     spam = detect_spam(clipped, config, model=spam_model)
-    topics = analyze_topics(chat, window=window, config=config, theme=theme, cache_dir=topics_cache, jobs=jobs)
+    topics = analyze_topics(chat, window=window, config=config, theme=theme, cache_dir=topics_cache, jobs=jobs,
+                            clipped=clipped)
     spam_messages = int((spam.messages["verdict"] == "spam").sum()) if len(spam.messages) else 0
     per_day, links = pressure(clipped)
     language = resolve_lang(lang, config, chat)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import sys
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import typer
 
@@ -32,7 +34,8 @@ a file found in a folder that no format recognises is skipped and listed on stde
 holding several groups gives one row per group. The summary is sorted by health, errors and
 the least healthy groups first. --section cross_group lists the same ad text, contact,
 spammer or member (by account id) found in several groups. --cache DIR reuses the results of
-unchanged files; --details DIR also writes each group's report (json, html) and member CSV.
+unchanged files; --details DIR also writes each group's report (json, html) and member CSV,
+and an index.html linking them in the summary's order.
 --engine dask --scheduler tcp://HOST:8786 runs the audits on a Dask cluster. Exit code 1 when
 any input failed (the others are still audited).
 
@@ -53,7 +56,7 @@ class DetailsWriter:
 
     def __call__(self, report: Any, name: str) -> None:
         from analysis.members import member_table
-        from cli.render_report import render
+        from cli.render import render
         from cli.words import localise_members
 
         folder = Path(self.folder)
@@ -107,8 +110,9 @@ CacheOpt = Annotated[Path | None, typer.Option("--cache", help="Reuse results of
                                                "(nothing is written elsewhere).", file_okay=False,
                                                rich_help_panel="Execution")]
 DetailsOpt = Annotated[Path | None, typer.Option("--details", help="Also write each group's report (json, html) "
-                                                 "and member CSV, plus summary.csv and cross_group.csv, into this "
-                                                 "folder.", file_okay=False, rich_help_panel="Output")]
+                                                 "and member CSV, plus summary.csv, cross_group.csv and an "
+                                                 "index.html linking them, into this folder.", file_okay=False,
+                                                 rich_help_panel="Output")]
 SectionOpt = Annotated[Section, typer.Option("--section", help="What to output: summary (one row per group) or "
                                              "cross_group.", case_sensitive=False, rich_help_panel="Output")]
 SortOpt = Annotated[Sort, typer.Option("--sort", help="Row order: health (errors, then the least healthy first) "
@@ -156,6 +160,7 @@ def command(
     if details is not None:
         write_output(details / "summary.csv", text=csv_text(rows), bom=not no_bom)
         write_output(details / "cross_group.csv", text=csv_text(result.cross_group), bom=not no_bom)
+        write_output(details / "index.html", text=index_html(rows, details, table_lang, by_health=sort is Sort.health))
     frame = rows if section is Section.summary else result.cross_group
     sources = tuple(paths)
     writers = {
@@ -246,3 +251,91 @@ def _table(frame, section: Section, result: BatchResult, lang: str, color: bool)
                         numbers=[c for c in frame.columns if c in ("messages", "speakers", "health_score",
                                                                    "n_groups", "members", "spam_messages",
                                                                    *_PERCENT_COLUMNS)])
+
+
+# -- index.html of --details -------------------------------------------------------------
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+"""The Content-Security-Policy of the report HTML (:mod:`cli.render.to_html`): no script, no
+fetch; the index carries the same one."""
+
+_INDEX_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC",sans-serif;
+margin:0;background:#f6f7f9;color:#1d2330;line-height:1.5}
+main{max-width:1100px;margin:0 auto;padding:24px}h1{font-size:1.5em;margin:0 0 4px}
+.muted{color:#667085;font-size:.9em}.card{background:#fff;border-radius:8px;padding:12px 16px;
+box-shadow:0 1px 2px #0001;margin:12px 0;overflow-x:auto}
+table{border-collapse:collapse;width:100%;font-size:.93em}th,td{padding:4px 8px;border-bottom:1px solid #eceff3;
+text-align:left;vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.error td{background:#fdf0ef}.err{color:#c5221f;word-break:break-word}a{color:#1a56db}
+"""
+
+
+def index_html(rows, folder: Path, lang: str, *, by_health: bool) -> str:
+    """``index.html`` of ``--details``: one row per group in the order of ``rows`` (the summary
+    with its ``details`` column), linking each group's report and member CSV that exist in
+    ``folder``. Self-contained (inline CSS, no script); every value from the logs is escaped."""
+    errors = int((rows["status"] == "error").sum())
+    title = say("batch.index_title", lang, groups=len(rows))
+    order = say("batch.index_order_health" if by_health else "batch.index_order_input", lang)
+    heads = "".join(f'<th{cls}>{_h(say(f"batch.index_{key}", lang))}</th>' for key, cls in (
+        ("group", ""), ("health", ' class="n"'), ("band", ""), ("stage", ""), ("messages", ' class="n"'),
+        ("status", ""), ("files", "")))
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_h(title)}</title><style>{_INDEX_CSS}</style></head><body><main>",
+        f"<h1>{_h(title)}</h1>",
+        f'<p class="muted">{_h(say("batch.index_counts", lang, groups=len(rows), errors=errors))} {_h(order)} '
+        + " · ".join(filter(None, (_link(folder, name, say(f"batch.index_{key}", lang))
+                                   for name, key in (("summary.csv", "summary"), ("cross_group.csv", "cross")))))
+        + "</p>",
+        f'<div class="card"><table><thead><tr>{heads}</tr></thead><tbody>',
+    ]
+    out += [_index_row(row, folder, lang) for row in rows.to_dict("records")]
+    out.append("</tbody></table></div></main></body></html>")
+    return "\n".join(out) + "\n"
+
+
+def _index_row(row: dict[str, Any], folder: Path, lang: str) -> str:
+    """One ``<tr>``: group (and source), health, band, stage, messages, status/error, links."""
+    group, source, error = _text(row.get("group")), _text(row.get("source")), _text(row.get("error"))
+    status, band, stage = _text(row.get("status")), _text(row.get("health_band")), _text(row.get("lifecycle_stage"))
+    score, messages, name = row.get("health_score"), row.get("messages"), _text(row.get("details"))
+    links = (_link(folder, f"{name}.report.html", say("batch.index_report", lang)),
+             _link(folder, f"{name}.members.csv", say("batch.index_members", lang))) if name else ()
+    cells = [
+        (f"<b>{_h(group)}</b>" if group else "") + f'<div class="muted">{_h(source)}</div>',
+        "–" if _missing(score) else f"{float(score):g}",
+        _h(say(f"band.{band}", lang)) if band else "",
+        _h(say(f"stage.{stage}", lang)) if stage else "",
+        "" if _missing(messages) else f"{int(messages):,}",
+        (_h(say(f"status.{status}", lang)) if status else "") + (f'<div class="err">{_h(error)}</div>' if error else ""),
+        " · ".join(filter(None, links)),
+    ]
+    classes = ("group", "n", "", "", "n", "", "")
+    tds = "".join(f'<td class="{c}">{cell}</td>' if c else f"<td>{cell}</td>" for c, cell in zip(classes, cells, strict=True))
+    return f'<tr class="{_h(status)}">{tds}</tr>'
+
+
+def _link(folder: Path, file: str, label: str) -> str:
+    """A relative link to ``file`` in ``folder``, or nothing when it is not there."""
+    if not (folder / file).is_file():
+        return ""
+    return f'<a href="{_h(quote(file))}">{_h(label)}</a>'
+
+
+def _h(value: Any) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _missing(value: Any) -> bool:
+    import pandas as pd
+
+    return value is None or bool(pd.isna(value))
+
+
+def _text(value: Any) -> str:
+    return "" if _missing(value) else str(value)

@@ -221,6 +221,7 @@ register({
 # Each area's entries live in a module of their own; importing it registers them. At the
 # bottom, so those modules can import ``register`` from here.
 from cli import (  # noqa: E402,F401
+    catalogue_batch,
     catalogue_columns,
     catalogue_formats,
     catalogue_labels,

@@ -99,6 +99,22 @@ def error_boundary(func: Callable[..., Any]) -> Callable[..., Any]:
 _COMMANDS = ("report_cmd", "batch_cmd", "members_cmd", "spam_cmd", "topics_cmd", "parse_cmd", "formats_cmd")
 
 
+def _flags_without_placeholder() -> None:
+    """Typer shows ``<bool>`` after every flag in the help (``--no-bom <bool>``), as if it took
+    a value; a flag takes none, so its type column stays empty. Options with values keep theirs."""
+    from typer.core import TyperOption
+
+    shown = getattr(TyperOption, "display_type_rich", None)
+    if shown is None or getattr(shown, "_flags_fixed", False):
+        return
+
+    def display_type_rich(self, ctx):
+        return None if getattr(self, "is_flag", False) and self.metavar is None else shown(self, ctx)
+
+    display_type_rich._flags_fixed = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich
+
+
 def _register() -> None:
     import importlib
 
@@ -107,4 +123,5 @@ def _register() -> None:
         app.command(name=module.NAME, help=module.HELP)(error_boundary(module.command))
 
 
+_flags_without_placeholder()
 _register()

@@ -16,7 +16,7 @@ from cli.catalogue import say
 from cli.common import open_for_command
 from cli.exit_codes import ExitCode
 from cli.output import write_output
-from cli.render_report import render
+from cli.render import FORMATS, SECTIONS, render
 from cli.topics_cmd import theme_terms
 
 NAME = "report"
@@ -32,25 +32,10 @@ masks phone numbers, wxids, QQ numbers and e-mails; --fail-under exits 3 when th
 Example:  community-audit report sample_logs/qq_txt/study_group.txt -o report.html
 """
 
-class Format(str, Enum):
-    """What ``report`` writes."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-    md = "md"
-    html = "html"
-
-
-class Section(str, Enum):
-    """The table ``report -f csv`` writes."""
-
-    summary = "summary"
-    health = "health"
-    members = "members"
-    spam = "spam"
-    activity = "activity"
-    topics = "topics"
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
+"""What ``report`` writes: one member per renderer in :data:`cli.render.RENDERERS`."""
+Section = Enum("Section", {name: name for name in SECTIONS}, type=str)
+"""The table ``report -f csv`` writes."""
 
 
 SectionOpt = Annotated[Section, typer.Option(

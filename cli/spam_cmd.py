@@ -28,7 +28,7 @@ HELP = """Ads, scams and flooding in LOG: flagged messages (or members) with the
 
 Each message gets points from named checks (contact handles, disguised contacts, ad words,
 repeated templates, flooding, newcomers, join-post-leave, ads in the display name ...); it
-is spam when the score reaches the spam threshold ([spam] spam_threshold in the config) with
+is spam when the score reaches the spam threshold (spam_threshold in the config's spam section) with
 two kinds of evidence, or one strong one. Owners, admins and allowlisted members (the
 config's group section, or the export's roles) are never judged spammers: --by promotion lists
 their promotions. --explain MSG_ID shows every check for one message. --train OUT.json fits a

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import analysis.batch as batch
+import analysis.batch.engines as engines
 from analysis.batch import BatchOptions, audit_file, expand_paths, run_batch
 from analysis.loading import InputOptions
 from analysis.parsers import read_chats
@@ -196,8 +197,8 @@ def test_the_cache_reuses_unchanged_files_only(two_groups, tmp_path, monkeypatch
     assert {p for p in _files(tmp_path) - before if not p.startswith("cache")} == set()  # nothing outside DIR
 
     calls = []
-    real = batch._task
-    monkeypatch.setattr(batch, "_task", lambda path, *a: calls.append(Path(path).name) or real(path, *a))
+    real = engines._task  # run_batch calls the task through analysis.batch.engines
+    monkeypatch.setattr(engines, "_task", lambda path, *a: calls.append(Path(path).name) or real(path, *a))
     second = run_batch(list(two_groups), jobs=1, cache_dir=cache)
     assert calls == [] and len(second.cached) == 2
     pd.testing.assert_frame_equal(second.rows, first.rows)
@@ -236,6 +237,25 @@ def test_bad_engine_options_are_usage_errors(two_groups):
         run_batch(list(two_groups), scheduler="tcp://127.0.0.1:1")
     with pytest.raises(OptionError, match="--date"):
         run_batch(list(two_groups), options=BatchOptions(inputs=InputOptions(date="yesterday")))
+
+
+def test_the_package_keeps_every_name_and_its_results_pickle():
+    import pickle
+
+    import analysis.spam.crossgroup
+
+    for name in ("BatchOptions", "BatchResult", "GroupResult", "FileOutcome", "Input", "run_batch", "audit_file",
+                 "expand_paths", "is_export_folder", "sort_by_health", "rows_frame", "cross_group_findings",
+                 "EXPORT_EXTENSIONS", "SIDECAR_NAMES", "GLOBAL_ID_PLATFORMS", "CROSS_GROUP_COLUMNS", "ENGINES",
+                 "CACHE_FORMAT", "STATS_COLUMNS", "TRIM_THRESHOLD_BYTES", "content_hash", "tool_version",
+                 "ResultCache", "default_jobs"):
+        assert hasattr(batch, name), name
+    assert batch.CROSS_GROUP_COLUMNS is analysis.spam.crossgroup.CROSS_GROUP_COLUMNS  # defined once
+    # What the pool and dask ship between processes.
+    options = BatchOptions(inputs=InputOptions(last="7d"), theme=("读书",), lang="zh")
+    outcome = batch.FileOutcome(source="a.txt", results=[batch.GroupResult(row={"group": "群"}, name="群-1")])
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
 
 
 def test_progress_is_called_once_per_input(two_run):

@@ -3,9 +3,12 @@ cross_group section, --cache reuse, --details files."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import shutil
+from urllib.parse import unquote
 
 import pandas as pd
 import pytest
@@ -13,9 +16,11 @@ from typer.testing import CliRunner
 
 from analysis.batch import expand_paths
 from analysis.parsers import ParseOptions, read_chats
+from cli.catalogue import say
 from cli.exit_codes import ExitCode
 from cli.main import app
 from tests.conftest import SAMPLE_LOGS
+from tests.test_batch import write_qq
 
 runner = CliRunner()
 
@@ -111,7 +116,7 @@ def test_jobs_1_in_process_gives_the_rows_of_the_pool(sample_run):
 
 
 def test_details_writes_reports_and_member_csvs(tmp_path):
-    pytest.importorskip("cli.render_report")
+    pytest.importorskip("cli.render")
     details = tmp_path / "details"
     src = tmp_path / "in"
     src.mkdir()
@@ -128,6 +133,49 @@ def test_details_writes_reports_and_member_csvs(tmp_path):
         assert {"sender_id", "tier"} <= set(members.columns) and len(members) == 2
     assert (details / "cross_group.csv").is_file()
     assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+
+
+def test_details_index_links_every_group_in_summary_order(tmp_path):
+    """index.html: a row per group in the summary's order, escaped names, links that resolve."""
+    pytest.importorskip("cli.render")
+    src, details = tmp_path / "in", tmp_path / "details"
+    src.mkdir()
+    shutil.copy(SAMPLE_LOGS / "qq_txt" / "all_messages.txt", src / "all.txt")
+    hostile = '<script>alert("x")</script> & <img src=x onerror=alert(1)> \'q\''
+    write_qq(src / "evil.txt", hostile, [("2024-03-04 10:00:00", "老林", "10001", "早上好"),
+                                         ("2024-03-04 10:05:00", "小周", "10002", "大家好")])
+    (src / "broken.json").write_text((SAMPLE_LOGS / "telegram" / "group.json").read_text(encoding="utf-8")[:3000],
+                                     encoding="utf-8")
+    result = batch(str(src), "--details", str(details), "-j", "1", "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == ExitCode.ERROR, result.stderr  # the broken file is an error row
+    summary = read_csv((details / "summary.csv").read_text(encoding="utf-8"))
+    page = (details / "index.html").read_text(encoding="utf-8")
+
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<script" not in page.lower() and "<img" not in page.lower()  # no script, nothing fetched
+    assert html.escape(hostile, quote=True) in page
+    report_csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>',
+                           (details / f"{summary['details'].iloc[-1]}.report.html").read_text(encoding="utf-8"))
+    assert report_csp and report_csp.group(0) in page  # the report's own policy
+
+    # One row per group, in the summary's order (errors first, then by health).
+    shown = [html.unescape(g) for g in re.findall(r'<td class="group">(?:<b>(.*?)</b>)?', page)]
+    assert shown == list(summary["group"]) and summary["status"].iloc[0] == "error"
+    hrefs = [unquote(html.unescape(h)) for h in re.findall(r'href="([^"]*)"', page)]
+    assert all((details / h).is_file() for h in hrefs), hrefs
+    ok = summary.loc[summary["status"] == "ok", "details"]
+    assert [h for h in hrefs if h.endswith(".report.html")] == [f"{n}.report.html" for n in ok]
+    assert [h for h in hrefs if h.endswith(".members.csv")] == [f"{n}.members.csv" for n in ok]
+    assert {"summary.csv", "cross_group.csv"} <= set(hrefs)
+
+    # In the table language: the band and stage words of the catalogue.
+    zh = batch(str(src / "all.txt"), "--details", str(tmp_path / "zh"), "-j", "1", "-f", "csv", "--lang", "zh")
+    assert zh.exit_code == 0, zh.stderr
+    page = (tmp_path / "zh" / "index.html").read_text(encoding="utf-8")
+    rows = read_csv(zh.stdout)
+    assert '<html lang="zh-CN">' in page and say("batch.index_health", "zh") in page
+    assert say(f"band.{rows['health_band'].iloc[0]}", "zh") in page
+    assert say(f"stage.{rows['lifecycle_stage'].iloc[0]}", "zh") in page
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from analysis.report import anonymize_report, audit, summary_row
 from analysis.schema import KINDS, Chat, build_messages
 from analysis.window import resolve_window
-from cli.render_report import FORMATS, SECTIONS, render
+from cli.render import FORMATS, SECTIONS, render
 from tests.writers.common import CHARS
 
 EXAMPLES = int(os.environ.get("FUZZ_REPORTS", "25"))

@@ -101,3 +101,28 @@ def test_the_public_module_is_cheap_to_import_and_complete():
             "assert not missing, missing")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("name", EVERY_COMMAND)
+def test_help_shows_flags_without_a_value_and_keeps_every_word(name):
+    """Flags have no ``<bool>`` placeholder, and nothing in brackets is taken for Rich markup
+    (``[group] theme`` used to print as `` theme``)."""
+    import re
+
+    command = _commands()[name]
+    texts = [command.help or ""] + [p.help or "" for p in command.params if getattr(p, "help", None)]
+    assert not [t for t in texts if re.search(r"\[[a-z_/ ]+\]", t)], name
+    result = runner.invoke(app, [name, "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    assert "<bool>" not in result.stdout
+
+
+def test_formats_table_wraps_instead_of_cutting():
+    result = runner.invoke(app, ["formats", "--lang", "en"], terminal_width=100)
+    assert result.exit_code == 0
+    assert "…" not in result.stdout
+    from analysis.parsers import FORMATS
+
+    flat = "".join(ch for ch in result.stdout if ch.isalnum())
+    for fmt in FORMATS:  # every word of every instruction is there (cells fold, never cut)
+        assert "".join(ch for ch in fmt.how_to_export.split()[-1] if ch.isalnum()) in flat, fmt.name

@@ -17,7 +17,7 @@ import cli.report_cmd as report_cmd
 from analysis.parsers import ParseOptions, read_chats
 from cli.exit_codes import ExitCode
 from cli.main import app
-from cli.render_report import SECTIONS, render
+from cli.render import SECTIONS, render
 from tests.conftest import ROOT, SAMPLE_LOGS
 
 runner = CliRunner()

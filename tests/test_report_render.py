@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 from analysis.parsers import read_log
 from analysis.report import audit
 from cli.main import app
-from cli.render_report import SECTIONS, render, report_dict, sparkline, wrap
+from cli.render import SECTIONS, render, report_dict
+from cli.render.view import sparkline, wrap
 from tests.conftest import ROOT, SAMPLE_LOGS
 
 runner = CliRunner()
@@ -72,6 +73,11 @@ def hostile(tmp_path_factory):
     ("md", [], "study_group.md"),
     ("json", ["--anonymize-key", "golden-test-key"], "study_group.anonymized.json"),
     ("md", ["--anonymize-key", "golden-test-key", "--lang", "en"], "study_group.anonymized.en.md"),
+    ("table", [], "study_group.txt"),
+    ("table", ["--lang", "en"], "study_group.en.txt"),
+    ("html", [], "study_group.html"),
+    ("html", ["--lang", "en", "--anonymize-key", "golden-test-key"], "study_group.anonymized.en.html"),
+    *[("csv", ["--section", section], f"study_group.{section}.csv") for section in SECTIONS],
 ])
 def test_golden(monkeypatch, golden, fmt, extra, name):
     monkeypatch.chdir(ROOT)
@@ -197,6 +203,60 @@ def test_html_opens_in_headless_chromium_without_errors_or_requests(tmp_path, ho
         if name == "hostile":
             assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def _screenshot(tmp_path, page, name: str, size: str = "1000,2400") -> bytes:
+    profile = tmp_path / f"profile-{name}"
+    png = tmp_path / f"{name}.png"
+    proc = subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+         f"--user-data-dir={profile}", f"--window-size={size}", "--hide-scrollbars",
+         f"--screenshot={png}", page.as_uri()],
+        capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and png.exists(), proc.stderr[-2000:]
+    shutil.rmtree(profile, ignore_errors=True)
+    return png.read_bytes()
+
+
+def _has_font(family: str) -> bool:
+    fc = shutil.which("fc-list")
+    if fc is None:
+        return False
+    return family in subprocess.run([fc, ":", "family"], capture_output=True, text=True).stdout
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed")
+def test_html_report_shows_chinese_and_emoji_in_chromium(tmp_path, study):
+    """With a CJK and an emoji font installed (fonts-noto-cjk, fonts-noto-color-emoji), the page's
+    font stack picks them: the report's Chinese and emoji render as glyphs, not as the empty boxes
+    of a character no font has. Compared by screenshot against characters no font covers."""
+    if not (_has_font("Noto Sans CJK SC") and _has_font("Noto Color Emoji")):
+        pytest.skip("no CJK or emoji font installed (apt-get install fonts-noto-cjk fonts-noto-color-emoji)")
+    from cli.render.to_html import CSS
+
+    def sample(name: str, text: str) -> bytes:
+        page = tmp_path / f"{name}.html"
+        page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'><style>{CSS}</style></head>"
+                        f"<body><main><h1>{text}</h1></main></body></html>", encoding="utf-8")
+        return _screenshot(tmp_path, page, name, "400,120")
+
+    boxes = sample("boxes", "\U000f0000\U000f0001\U000f0002")
+    assert sample("chinese", "社群体检") != boxes
+    assert sample("emoji", "🌙📚🎉") != boxes
+    page = tmp_path / "study.html"
+    page.write_text(render(study, "html"), encoding="utf-8")
+    assert len(_screenshot(tmp_path, page, "study")) > 50_000  # a full page, kept for a look by eye
+
+
+def test_weekly_chart_scales_to_the_page_with_labelled_axes(study):
+    page = render(study, "html")
+    chart = re.search(r'<svg class="chart" viewBox="0 0 900 (\d+)"[^>]*>(.*?)</svg>', page, re.S)
+    assert chart, "the weekly chart is an SVG scaled by its viewBox (width 100%)"
+    labels = re.findall(r"<text[^>]*>([^<]+)</text>", chart.group(2))
+    assert "0" in labels and "500" in labels  # y axis: 0 .. a round top (1, 2 or 5 x 10^n) above the 362 maximum
+    assert any(re.fullmatch(r"\d\d-\d\d", x) for x in labels)  # x axis: week starts
+    assert "svg.chart{width:100%" in page
 
 
 def test_member_spam_reasons_read_in_chinese_in_a_zh_report(study):

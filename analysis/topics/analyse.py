@@ -40,7 +40,7 @@ from analysis.topics.chitchat import REASONS, classify_texts
 from analysis.topics.clean import as_arrow
 from analysis.topics.model import Concentration, Drift, Theme, TopicCounts, TopicsResult
 from analysis.topics.tokenize import TokenizerSpec, read_user_dict, resolve_engine, segment_distinct
-from analysis.window import Window, clip
+from analysis.window import Window, clip, resolve_window
 
 WEEK_TOP_SHOWN = 5
 """Keywords shown per week in the weeks table (the full top list is in ``drift.keywords``)."""
@@ -62,6 +62,7 @@ def analyze_topics(
     theme: Sequence[str] | None = None,
     cache_dir: str | Path | None = None,
     jobs: int | None = None,
+    clipped: Chat | None = None,
 ) -> TopicsResult:
     """Analyse what ``chat`` talks about.
 
@@ -73,6 +74,8 @@ def analyze_topics(
         cache_dir: token-cache folder (``--cache``); default ``[topics] cache_dir``;
             None there too = no on-disk cache.
         jobs: segmenting processes; default ``[topics] jobs`` (0 = all cores).
+        clipped: ``clip(chat, window)`` already made by the caller, to share work (used
+            only with ``window``; ``chat`` is clipped here when None).
 
     Returns:
         A :class:`TopicsResult`.
@@ -84,12 +87,9 @@ def analyze_topics(
     config = config or Config()
     cfg = config.topics
     if window is None:
-        times = chat.messages[TIMESTAMP]
-        start = times.min() if len(times) else pd.Timestamp("1970-01-01")
-        end = times.max() + pd.Timedelta(seconds=1) if len(times) else start
-        window = Window(start=pd.Timestamp(start), end=pd.Timestamp(end))
+        window = resolve_window(chat)  # the whole log: nothing to clip
     else:
-        chat = clip(chat, window)
+        chat = clipped if clipped is not None else clip(chat, window)
     cache_dir = cache_dir if cache_dir is not None else cfg.cache_dir
     jobs = jobs if jobs is not None else cfg.jobs
     spec = tokenizer_spec(config, cache_dir)
