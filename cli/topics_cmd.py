@@ -17,7 +17,7 @@ from analysis.topics import TopicsResult, analyze_topics
 from cli import options as o
 from cli.catalogue import say
 from cli.common import open_for_command
-from cli.output import csv_text, dumps, records, write_output
+from cli.output import csv_text, dumps, write_output
 from cli.tables import render_frame
 
 NAME = "topics"
@@ -76,30 +76,12 @@ def theme_terms(theme: str | None) -> list[str] | None:
     return [t.strip() for t in (theme or "").replace("，", ",").split(",") if t.strip()] or None
 
 
-def _num(value: float) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, 4)
-
-
 def as_json(r: TopicsResult, lang: str = "en") -> dict[str, Any]:
-    """The result as JSON-ready data (NaN -> null); notes as codes with their text in ``lang``."""
-    c = r.concentration
-    return {
-        "window": {"start": r.window.start, "end": r.window.end},
-        "on_topic_ratio": _num(r.on_topic_ratio),
-        "chitchat_ratio": _num(r.chitchat_ratio),
-        "counts": vars(r.counts),
-        "theme": {"terms": list(r.theme.terms), "source": r.theme.source,
-                  "expansion": records(r.theme.expansion), "matches": records(r.theme.matches)},
-        "concentration": {"entropy": _num(c.entropy), "hhi": _num(c.hhi), "hhi_raw": _num(c.hhi_raw),
-                          "keywords": c.keywords, "top20_coverage": _num(c.top20_coverage)},
-        "keywords": records(r.keywords),
-        "frequent": records(r.frequent),
-        "chitchat": records(r.chitchat),
-        "drift": {"mean_jaccard": _num(r.drift.mean_jaccard), "weeks": records(r.drift.weeks),
-                  "falls": records(r.drift.falls), "keywords": records(r.drift.keywords)},
-        "tokenizer": vars(r.segmentation),
-        "notes": [{**n.as_dict(), "text": say(n, lang)} for n in r.notes],
-    }
+    """The result as JSON: the report's ``topics`` section plus this command's details
+    (:func:`cli.render.to_json.topics_dict`)."""
+    from cli.render.to_json import topics_dict
+
+    return topics_dict(r, lang, full=True)
 
 
 def keyword_rows(r: TopicsResult) -> pd.DataFrame:

@@ -79,6 +79,40 @@ def _counts(report: AuditReport) -> tuple[int, int, int]:
 
 
 
+KEYWORD_COLUMNS = ("rank", "term", "count", "messages", "share", "tfidf", "on_theme")
+
+
+def topics_dict(t, lang: str, *, full: bool = False) -> dict[str, Any]:
+    """The one JSON shape of a topic analysis: the report's ``topics`` section, and with
+    ``full`` (``community-audit topics -f json``) the same keys plus the details only that
+    command shows (window, theme expansion and matches, every keyword column, frequent terms,
+    chit-chat reasons, weekly drift, tokenizer statistics)."""
+    keyword_cols = [c for c in KEYWORD_COLUMNS if c in t.keywords.columns]
+    doc: dict[str, Any] = {
+        "on_topic_ratio": t.on_topic_ratio, "chitchat_ratio": t.chitchat_ratio,
+        "theme": {"terms": list(t.theme.terms), "source": t.theme.source},
+        "counts": {"substantive": t.counts.substantive, "on_topic": t.counts.on_topic,
+                   "conversational": t.counts.conversational, "chitchat": t.counts.chitchat},
+        "concentration": {"entropy": t.concentration.entropy, "hhi": t.concentration.hhi,
+                          "keywords": t.concentration.keywords,
+                          "top20_coverage": t.concentration.top20_coverage},
+        "drift_mean_jaccard": t.drift.mean_jaccard,
+        "keywords": _rows(t.keywords[keyword_cols]) if len(t.keywords) else [],
+        "notes": _notes(t.notes, lang),
+    }
+    if full:
+        doc["window"] = {"start": t.window.start, "end": t.window.end}
+        doc["counts"] = dict(vars(t.counts))
+        doc["theme"].update(expansion=_rows(t.theme.expansion), matches=_rows(t.theme.matches))
+        doc["concentration"]["hhi_raw"] = t.concentration.hhi_raw
+        doc["keywords"] = _rows(t.keywords)
+        doc.update(frequent=_rows(t.frequent), chitchat=_rows(t.chitchat),
+                   drift={"mean_jaccard": t.drift.mean_jaccard, "weeks": _rows(t.drift.weeks),
+                          "falls": _rows(t.drift.falls), "keywords": _rows(t.drift.keywords)},
+                   tokenizer=vars(t.segmentation))
+    return _clean(doc)
+
+
 def report_dict(report: AuditReport) -> dict[str, Any]:
     """The report as the documented JSON document (see the README, "JSON schema").
 
@@ -100,8 +134,6 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
                     "text"]
     spammer_cols = ["sender_id", "sender", "messages", "spam_messages", "suspect_messages", "spam_score", "reasons",
                     "reason_rows"]
-    keyword_cols = [c for c in ("rank", "term", "count", "messages", "share", "tfidf", "on_theme")
-                    if c in t.keywords.columns]
     doc = {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,
@@ -168,18 +200,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
             "flagged": _rows(flagged[flagged_cols]) if len(flagged) else [],
             "spammer_list": _rows(spammers[spammer_cols]) if len(spammers) else [],
         },
-        "topics": {
-            "on_topic_ratio": t.on_topic_ratio, "chitchat_ratio": t.chitchat_ratio,
-            "theme": {"terms": list(t.theme.terms), "source": t.theme.source},
-            "counts": {"substantive": t.counts.substantive, "on_topic": t.counts.on_topic,
-                       "conversational": t.counts.conversational, "chitchat": t.counts.chitchat},
-            "concentration": {"entropy": t.concentration.entropy, "hhi": t.concentration.hhi,
-                              "keywords": t.concentration.keywords,
-                              "top20_coverage": t.concentration.top20_coverage},
-            "drift_mean_jaccard": t.drift.mean_jaccard,
-            "keywords": _rows(t.keywords[keyword_cols]) if len(t.keywords) else [],
-            "notes": _notes(t.notes, report.lang),
-        },
+        "topics": topics_dict(t, report.lang),
         "events": {
             "red_packets": {"count": ev.red_packets.count, "lift_vs_before": ev.red_packets.lift_vs_before,
                             "lift_vs_baseline": ev.red_packets.lift_vs_baseline},
