@@ -82,6 +82,9 @@ class AuditReport:
     link_share: float = math.nan
     """Share of human messages that are links or carry a URL (above 25% = ad risk, PEERS.md
     §1F). NaN without messages."""
+    spam_ratio: float | None = None
+    """Spam messages / human messages in the window (None without messages): the spam
+    component's raw figure, the ``spam_ratio`` of the summary row and the JSON."""
     anonymized: bool = False
     """True when names, ids and contacts were replaced (:func:`anonymize_report`)."""
 
@@ -141,7 +144,8 @@ def audit(
     spam = detect_spam(clipped, config, model=spam_model)
     topics = analyze_topics(chat, window=window, config=config, theme=theme, cache_dir=topics_cache, jobs=jobs,
                             clipped=clipped)
-    spam_messages = int((spam.messages["verdict"] == "spam").sum()) if len(spam.messages) else 0
+    spam_messages = spam.spam_count
+    spam_ratio = spam_messages / activity.messages if activity.messages else None
     per_day, links = pressure(clipped)
     language = resolve_lang(lang, config, chat)
     notes = []
@@ -156,7 +160,7 @@ def audit(
         participation=_finite(activity.participation_weekly),
         stage=activity.lifecycle.stage,
         top10_share=_finite(activity.top10_share) if activity.speakers >= 10 else None,
-        spam_ratio=spam_messages / activity.messages if activity.messages else None,
+        spam_ratio=spam_ratio,
         on_topic_ratio=_finite(topics.on_topic_ratio),
         newcomer_activation=_finite(events.newcomers.activation_rate),
         unanswered_share=_finite(activity.unanswered_share) if activity.questions >= 3 else None,
@@ -168,7 +172,7 @@ def audit(
         encoding=chat.encoding, records=len(chat.messages), unparsed=chat.unparsed_count,
         warnings=tuple(chat.warnings), window=window, lang=language, activity=activity,
         members=members, events=events, spam=spam, topics=topics, health=health,
-        recommendations=(), messages_per_speaker_day=per_day, link_share=links,
+        recommendations=(), messages_per_speaker_day=per_day, link_share=links, spam_ratio=spam_ratio,
     )
     return replace(report, recommendations=tuple(recommend(report, config)))
 
@@ -316,8 +320,8 @@ SUMMARY_COLUMNS = (
 def summary_row(report: AuditReport) -> dict[str, Any]:
     """One flat row of headline figures (keys: :data:`SUMMARY_COLUMNS`)."""
     tiers = report.members.tier_counts
-    spam_messages = int((report.spam.messages["verdict"] == "spam").sum()) if len(report.spam.messages) else 0
-    spammers = int(report.spam.members["is_spammer"].astype(bool).sum()) if len(report.spam.members) else 0
+    spam_messages = report.spam.spam_count
+    spammers = report.spam.spammer_count
     a = report.activity
     return {
         "group": report.group, "source": report.source, "platform": report.platform,
@@ -325,7 +329,7 @@ def summary_row(report: AuditReport) -> dict[str, Any]:
         "messages": a.messages, "speakers": a.speakers, "members_known": report.members.known,
         "participation": _round(a.participation), "silent_members": tiers.get("silent", 0),
         "dormant_members": tiers.get("dormant", 0), "spam_messages": spam_messages,
-        "spam_ratio": _round(spam_messages / a.messages) if a.messages else None,
+        "spam_ratio": _round(report.spam_ratio),
         "spammers": spammers, "topic_concentration": _round(report.topics.concentration.hhi),
         "on_topic_ratio": _round(report.topics.on_topic_ratio),
         "chitchat_ratio": _round(report.topics.chitchat_ratio),

@@ -130,11 +130,11 @@ def _listing(result: SpamResult, by: By, suspects: bool, lang: str) -> tuple[pd.
         members = result.members
         frame = members[(members["spam_messages"] + members["suspect_messages"] + members["promotions"]) > 0]
         frame = frame[_MEMBER_COLS].assign(reasons=member_spam_reasons(frame, lang))
-        return frame, say("spam.members_title", lang, spammers=int(members["is_spammer"].sum()),
+        return frame, say("spam.members_title", lang, spammers=result.spammer_count,
                                         members=len(members))
     if by is By.promotion:
         frame = result.promotions
         return with_reasons(frame, lang)[_MESSAGE_COLS + ["role"]], say("spam.promotions_title", lang, n=len(frame))
     frame = result.spam_and_suspects if suspects else result.flagged
     return with_reasons(frame, lang)[_MESSAGE_COLS].reset_index(drop=True), say(
-        "spam.messages_title", lang, spam=int((result.messages["verdict"] == "spam").sum()), n=len(result.messages))
+        "spam.messages_title", lang, spam=result.spam_count, n=len(result.messages))

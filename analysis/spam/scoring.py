@@ -173,6 +173,21 @@ class SpamResult:
         return _ordered(self.messages[self.messages["verdict"] == "suspect"])
 
     @property
+    def spam_count(self) -> int:
+        """Messages judged spam."""
+        return int((self.messages["verdict"] == "spam").sum()) if len(self.messages) else 0
+
+    @property
+    def suspect_count(self) -> int:
+        """Messages judged suspect (below spam)."""
+        return int((self.messages["verdict"] == "suspect").sum()) if len(self.messages) else 0
+
+    @property
+    def spammer_count(self) -> int:
+        """Members judged spammers."""
+        return int(self.members["is_spammer"].astype(bool).sum()) if len(self.members) else 0
+
+    @property
     def spam_and_suspects(self) -> pd.DataFrame:
         """Spam and suspect messages together, highest score first."""
         return _ordered(self.messages[self.messages["verdict"].isin(("spam", "suspect"))])

@@ -71,11 +71,7 @@ def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _counts(report: AuditReport) -> tuple[int, int, int]:
-    msgs = report.spam.messages
-    if not len(msgs):
-        return 0, 0, 0
-    verdict = msgs["verdict"]
-    return int((verdict == "spam").sum()), int((verdict == "suspect").sum()), len(msgs)
+    return report.spam.spam_count, report.spam.suspect_count, len(report.spam.messages)
 
 
 
@@ -195,7 +191,7 @@ def report_dict(report: AuditReport) -> dict[str, Any]:
         },
         "spam": {
             "judged": judged, "spam_messages": spam_n, "suspect_messages": suspect_n,
-            "spam_ratio": spam_n / a.messages if a.messages else None,
+            "spam_ratio": report.spam_ratio,
             "spammers": len(spammers),
             "flagged": _rows(flagged[flagged_cols]) if len(flagged) else [],
             "spammer_list": _rows(spammers[spammer_cols]) if len(spammers) else [],

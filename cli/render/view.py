@@ -291,8 +291,7 @@ def build_view(report: AuditReport) -> ReportView:
             rows = rows.sort_values("messages", ascending=False, kind="stable")
         quiet.append(QuietRow(tier, L[tier], len(rows), [str(x) for x in rows["sender"].head(EXAMPLES)]))
     flagged, spammers = spam_frames(report)
-    verdicts = report.spam.messages["verdict"] if len(report.spam.messages) else pd.Series([], dtype=object)
-    spam_n, suspect_n = int((verdicts == "spam").sum()), int((verdicts == "suspect").sum())
+    spam_n, suspect_n = report.spam.spam_count, report.spam.suspect_count
     if len(flagged):
         flagged = flagged.assign(verdict_label=[say(f"verdict.{v}", lang) for v in flagged["verdict"]])
     top_spammers = spammers.head(10)
@@ -311,7 +310,7 @@ def build_view(report: AuditReport) -> ReportView:
         week_ends=[when(x, "%Y-%m-%d") for x in weekly["week_end"]] if len(weekly) else [],
         heat=heat_grid(report), weekdays=weekdays(lang), top_members=top_members, quiet=quiet,
         spam_messages=spam_n, suspect_messages=suspect_n, messages=a.messages,
-        spam_share=percent(spam_n / a.messages if a.messages else None),
+        spam_share=percent(report.spam_ratio),
         spammers=[(str(r.sender), int(r.spam_messages), why)
                   for r, why in zip(top_spammers.itertuples(), reasons, strict=True)],
         flagged=flagged,
