@@ -108,7 +108,7 @@ def command(
         Format.json: lambda: write_output(output, text=dumps(records(frame)), inputs=(log,)),
         Format.jsonl: lambda: write_output(output, text=jsonl_text(frame), inputs=(log,)),
         Format.table: lambda: write_output(output, inputs=(log,), text=render_frame(
-            localise_values(frame, lang), title, lang=lang, color=terminal, shorten={"text": 60}, wide=("text",))),
+            localise_values(frame, lang), title, lang=lang, color=terminal, shorten={"text": 120}, wide={"text": 3, "reasons": 2})),
     }
     writers[fmt]()
 

@@ -29,14 +29,15 @@ def render_frame(
     color: bool = False,
     width: int = 140,
     shorten: Mapping[str, int] | None = None,
-    wide: Sequence[str] = (),
+    wide: Sequence[str] | Mapping[str, int] = (),
     numbers: Sequence[str] | None = None,
 ) -> str:
     """``frame`` as a Rich table rendered to text.
 
     Args:
         shorten: column -> longest text shown (longer ones end in "...").
-        wide: columns that take the spare width and wrap (a message's text, evidence).
+        wide: columns that take the spare width and wrap (a message's text, evidence); a
+            mapping gives each its share of it (``{"text": 3, "reasons": 2}``).
         numbers: right-aligned columns (default: the numeric dtypes).
     """
     from rich.console import Console
@@ -48,11 +49,12 @@ def render_frame(
         numbers = [c for c in frame.columns if frame[c].dtype.kind in "iuf"]
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
-    table = Table(title=escape(title), title_justify="left")
+    ratios = dict(wide) if isinstance(wide, Mapping) else dict.fromkeys(wide, 3)
+    table = Table(title=escape(title), title_justify="left", expand=bool(ratios))
     for col in frame.columns:
-        is_wide = col in wide
+        is_wide = col in ratios
         table.add_column(escape(header(col, lang)), overflow="fold", justify="right" if col in numbers else "left",
-                         no_wrap=not is_wide and col in numbers, ratio=3 if is_wide else None)
+                         no_wrap=not is_wide and col in numbers, ratio=ratios.get(col))
     for row in frame.itertuples(index=False):
         cells = []
         for col, value in zip(frame.columns, row, strict=True):
