@@ -338,6 +338,57 @@ class Config:
     health: HealthConfig = field(default_factory=HealthConfig)
 
 
+CONFIG_MAX_BYTES = 16 * 1024 * 1024
+"""The largest config file read (16 MiB). A real one is a few KiB; the limit keeps
+``--config /dev/zero`` or a wrong multi-gigabyte file from being read into memory."""
+
+
+def read_side_file(path: str | Path, *, limit: int, what: str, error: type[Exception] = ConfigError) -> bytes:
+    """The bytes of a side input (config, roster, labels), which must be a regular file of at
+    most ``limit`` bytes.
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO, a
+    device (``/dev/zero``) or a folder is refused at once instead of read without end, and
+    at most ``limit + 1`` bytes are ever read (a file growing while read is caught too).
+
+    Raises:
+        ``error`` (a :class:`~analysis.errors.AuditError`) naming the file: missing, not a
+        regular file, unreadable, or larger than ``limit``. FileNotFoundError is raised as is
+        (callers word it).
+    """
+    import os
+    import stat
+
+    name = str(path)
+    mib = f"{limit / (1024 * 1024):g} MiB"
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        before = os.stat(name)
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise error(f"cannot read the {what}: {exc.strerror or exc}", path=name) from None
+    if not stat.S_ISREG(before.st_mode):
+        raise error(f"the {what} is not a regular file", path=name,
+                    hint="give a regular file (not a folder, pipe or device)")
+    if before.st_size > limit:
+        raise error(f"the {what} is larger than the {mib} limit ({before.st_size:,} bytes)", path=name)
+    try:
+        fd = os.open(name, flags)
+    except OSError as exc:
+        raise error(f"cannot read the {what}: {exc.strerror or exc}", path=name) from None
+    with open(fd, "rb", closefd=True) as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for a pipe or device since the stat
+            raise error(f"the {what} is not a regular file", path=name)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise error(f"cannot read the {what}: {exc.strerror or exc}", path=name) from None
+    if len(data) > limit:
+        raise error(f"the {what} is larger than the {mib} limit", path=name)
+    return data
+
+
 def load_config(path: str | Path | None = None, *, cwd: Path | None = None) -> Config:
     """Read the configuration.
 
@@ -347,7 +398,8 @@ def load_config(path: str | Path | None = None, *, cwd: Path | None = None) -> C
             (default: the current folder). A missing default file means all defaults.
 
     Raises:
-        ConfigError: unreadable file, TOML syntax error, unknown key, wrong type.
+        ConfigError: unreadable file, not a regular file, larger than :data:`CONFIG_MAX_BYTES`,
+            TOML syntax error, unknown key, wrong type.
     """
     if path is None:
         candidate = (cwd or Path.cwd()) / DEFAULT_CONFIG_NAME
@@ -356,7 +408,7 @@ def load_config(path: str | Path | None = None, *, cwd: Path | None = None) -> C
         path = candidate
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        data = tomllib.loads(read_side_file(path, limit=CONFIG_MAX_BYTES, what="config").decode("utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError("config file not found", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:

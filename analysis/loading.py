@@ -122,6 +122,35 @@ def parse_columns(spec: Mapping[str, str] | str | None) -> dict[str, str] | None
     return mapping
 
 
+def check_tz(tz: str | None, option: str = "--tz") -> str | None:
+    """``--tz`` (or the config's ``[general] tz``) checked against the IANA zone database,
+    also for formats whose times are naive and would ignore it.
+
+    Raises:
+        OptionError: not a zone name.
+    """
+    if tz is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise OptionError(f"{option} {tz!r} is not a time zone",
+                          hint="use an IANA name such as Asia/Shanghai, Europe/Berlin or UTC") from None
+    return tz
+
+
+def check_max_bytes(max_bytes: int | None) -> None:
+    """``--max-bytes`` checked: None (the format's default), 0 (no limit) or a positive size.
+
+    Raises:
+        OptionError: negative.
+    """
+    if max_bytes is not None and max_bytes < 0:
+        raise OptionError(f"--max-bytes {max_bytes} is negative", hint="give a size in bytes, or 0 for no limit")
+
+
 def check_options(options: InputOptions) -> None:
     """Everything about ``options`` that can be checked without a log (dates, durations,
     the column mapping, the format name, the roster file), so ``batch`` fails once with a
@@ -132,6 +161,8 @@ def check_options(options: InputOptions) -> None:
     """
     from analysis.window import parse_duration, parse_when
 
+    check_tz(options.tz)
+    check_max_bytes(options.max_bytes)
     parse_date(options.date)
     parse_columns(options.columns)
     if options.log_format:
@@ -204,6 +235,10 @@ def read_conversations(path: str | os.PathLike[str], options: InputOptions, conf
     """
     from analysis.parsers import ParseOptions, read_chats
 
+    check_tz(options.tz)
+    if options.tz is None:
+        check_tz(config.general.tz, "the config's [general] tz")
+    check_max_bytes(options.max_bytes)
     parse_options = ParseOptions(tz=options.tz or config.general.tz, columns=parse_columns(options.columns),
                                  dayfirst=options.dayfirst, date=parse_date(options.date))
     roster = None
@@ -234,5 +269,5 @@ def open_chat(chat: Chat, options: InputOptions, config: Config, roster=None) ->
     return OpenedLog(chat=chat, window=window, config=config, assumptions=tuple(assumed))
 
 
-__all__ = ["InputOptions", "OpenedLog", "check_options", "open_chat", "open_log", "open_logs", "parse_columns", "parse_date",
+__all__ = ["InputOptions", "OpenedLog", "check_max_bytes", "check_options", "check_tz", "open_chat", "open_log", "open_logs", "parse_columns", "parse_date",
            "read_conversations", "resolve_config"]

@@ -177,9 +177,12 @@ def audit(
     return replace(report, recommendations=tuple(recommend(report, config)))
 
 
-def anonymize_report(report: AuditReport, chat: Chat, key: str | None = None) -> AuditReport:
+def anonymize_report(report: AuditReport, chat: Chat, key: str | None = None, *,
+                     anonymizer: Anonymizer | None = None) -> AuditReport:
     """The report with every member id and name replaced by a stable pseudonym and contact
-    details (phones, wxids, QQ-like digit runs, e-mails) masked in every text it holds.
+    details (phones, wxids, QQ-like digit runs, e-mails, the contact handles the spam checks
+    found) masked in every text it holds, and members' name parts masked among the topic
+    keywords.
 
     The audit runs on the real log first, so the spam checks still see contact handles and
     names; then everything the renderers can show is rewritten (see :mod:`analysis.anonymize`).
@@ -189,8 +192,11 @@ def anonymize_report(report: AuditReport, chat: Chat, key: str | None = None) ->
         report: the audit of ``chat``.
         chat: the log the report was made from (its ids and names are what gets replaced).
         key: ``--anonymize-key``: the same key gives the same pseudonyms; random when None.
+        anonymizer: the rewriter to use (:meth:`Anonymizer.for_report` of this report and
+            chat when None); pass one to rewrite other output (stderr) with the same
+            pseudonyms.
     """
-    rewriter = Anonymizer(chat, key, zh=report.lang == "zh")
+    rewriter = anonymizer or Anonymizer.for_report(report, chat, key)
     masked = rewriter.value(report)
     masked = replace(masked, group=report.group, source=report.source, platform=report.platform,
                      format=report.format, encoding=report.encoding, lang=report.lang, window=report.window,

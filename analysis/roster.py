@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.errors import InputError, ParseError
 from analysis.schema import ROSTER_COLUMNS
 
-__all__ = ["merge_roster", "read_roster"]
+__all__ = ["ROSTER_MAX_BYTES", "merge_roster", "read_roster"]
 
 _ALIASES: dict[str, tuple[str, ...]] = {
     "sender_id": ("id", "sender_id", "uin", "qq", "qq号", "wxid", "user_id", "member_id", "账号"),
@@ -31,6 +31,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 _ROLES = {"owner": "owner", "群主": "owner", "admin": "admin", "管理员": "admin",
           "member": "member", "成员": "member", "群成员": "member", "": None}
+ROSTER_MAX_BYTES = 256 * 1024 * 1024
+"""The largest roster read (256 MiB, millions of members). The file is read whole into
+memory; the limit keeps ``--roster /dev/zero`` or a wrong huge file from exhausting it."""
+
 _HINT = "the roster is CSV with a header: id,name,role,joined (role: owner, admin or member)"
 
 
@@ -51,17 +55,18 @@ def read_roster(path: str | Path) -> pd.DataFrame:
         same id wins), ``joined`` as naive timestamps (NaT where empty).
 
     Raises:
-        InputError: the file is missing or not text.
+        InputError: the file is missing, not a regular file, larger than
+            :data:`ROSTER_MAX_BYTES`, or not text.
         ParseError: no header with an id column, an empty id, an unknown role or a date
             that is not a date, naming ``file:line``.
     """
+    from analysis.config import read_side_file
+
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        data = read_side_file(path, limit=ROSTER_MAX_BYTES, what="roster", error=InputError)
     except FileNotFoundError:
         raise InputError("roster file not found", path=name, hint="check the --roster path") from None
-    except OSError as exc:
-        raise InputError(f"cannot read the roster: {exc.strerror or exc}", path=name) from None
     text = _decode(data, name)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","

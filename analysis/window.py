@@ -38,12 +38,15 @@ def parse_duration(text: str) -> pd.Timedelta:
     """``30d``, ``12w``, ``6m`` (30-day months), ``1y`` (365 days), ``48h`` -> Timedelta.
 
     Raises:
-        OptionError: not of that form.
+        OptionError: not of that form, or longer than pandas can count (about 292 years).
     """
     match = _DURATION.match(text)
     if not match:
         raise OptionError(f"--last {text!r} is not a duration", hint="use e.g. 30d, 12w, 6m, 1y or 48h")
-    return pd.Timedelta(days=float(match.group(1)) * _UNIT_DAYS[match.group(2).lower()])
+    try:
+        return pd.Timedelta(days=float(match.group(1)) * _UNIT_DAYS[match.group(2).lower()])
+    except (OverflowError, ValueError):  # pandas' OutOfBoundsTimedelta is a ValueError
+        raise OptionError(f"--last {text!r} is too long", hint="use at most 292y (about 106,000 days)") from None
 
 
 def parse_when(text: str, option: str) -> pd.Timestamp:
@@ -84,7 +87,11 @@ def resolve_window(
     end = parse_when(until, "--until") if isinstance(until, str) else (until or log_end)
     if last is not None:
         span = parse_duration(last) if isinstance(last, str) else last
-        start = end - span
+        try:
+            start = end - span
+        except (OverflowError, ValueError):  # before 1677: pandas' OutOfBoundsDatetime
+            raise OptionError(f"--last {last} reaches back before the year 1677",
+                              hint="use a shorter --last") from None
     elif since is not None:
         start = parse_when(since, "--since") if isinstance(since, str) else since
     else:

@@ -197,6 +197,23 @@ register({
         "{n} message id(s) appear more than once (kept; the export repeats them, e.g. overlapping "
         "partitions)",
         "{n} 个消息 ID 出现了不止一次（都保留；是导出本身重复了，例如分段重叠）"),
+    "parse.csv_unclosed_quote": (
+        "{n} quoted field(s) do not close where a row ends (an unbalanced quote), the first on line "
+        "{line}: that line is listed as not understood and the lines after it were read as rows",
+        "{n} 个带引号的字段在行尾没有闭合（引号不成对），第一个在第 {line} 行：该行列为未识别，"
+        "其后的行已重新逐行读取"),
+    "parse.damaged_headers": (
+        "{n} damaged message header(s), the first on line {line}: listed as not understood with the "
+        "lines under them (not added to the message before)",
+        "{n} 个消息头已损坏，第一个在第 {line} 行：与其下的行一起列为未识别（未并入前一条消息）"),
+    "parse.nul_in_text": (
+        "{n} message(s) hold NUL characters (damage?), the first on line {line}; kept as they stand",
+        "{n} 条消息含有空字符（可能已损坏），第一条在第 {line} 行；按原样保留"),
+    "parse.nel_in_text": (
+        "{n} message(s) hold U+0085 (NEL), the first on line {line}: kept inside the text, not read "
+        "as a line break; if the file ends lines with it, the messages after it were merged into one",
+        "{n} 条消息含有“下一行”控制字符（0085），第一条在第 {line} 行：作为文本保留，未当作换行；"
+        "如果文件用它换行，其后的消息已被并入同一条"),
     # -- the coverage line -----------------------------------------------------------------
     "coverage.records": ("{n:,} records", "{n:,} 条记录"),
     "coverage.unparsed": ("{n:,} lines not understood", "{n:,} 行未识别"),

@@ -193,3 +193,23 @@ def lang_of(lang: str) -> str:
     if lang not in ("auto", "zh", "en"):
         raise OptionError(f"--lang {lang!r} is not one of auto, zh, en")
     return lang
+
+
+def check_fail_under(value: float | None) -> float | None:
+    """``--fail-under`` checked: a finite number (``nan`` would never fail, ``inf`` always)."""
+    import math
+
+    from analysis.errors import OptionError
+
+    if value is not None and not math.isfinite(value):
+        raise OptionError(f"--fail-under {value} is not a score", hint="give a number such as 60")
+    return value
+
+
+def check_anonymize_key(key: str | None) -> str | None:
+    """``--anonymize-key`` checked: not empty or blank (that would be a key anyone can guess)."""
+    from analysis.errors import OptionError
+
+    if key is not None and not key.strip():
+        raise OptionError("--anonymize-key is empty", hint="give a secret, or use --anonymize for a random one")
+    return key

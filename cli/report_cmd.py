@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from enum import Enum
 from typing import Annotated
 
 import typer
 
+from analysis.anonymize import Anonymizer
 from analysis.loading import InputOptions
 from analysis.report import anonymize_report, audit
 from cli import options as o
 from cli import state
 from cli.catalogue import say
-from cli.common import open_for_command
+from cli.common import open_for_command, report_coverage
 from cli.exit_codes import ExitCode
 from cli.output import write_output
 from cli.render import FORMATS, SECTIONS, render
@@ -69,10 +71,18 @@ def command(
     fail_under: FailUnderOpt = None,
 ) -> None:
     fmt = o.choose_format(fmt, output, Format.table)
-    opened, lang = open_for_command(log, inputs, lang)
+    o.check_fail_under(fail_under)
+    o.check_anonymize_key(anonymize_key)
+    hide = anonymize or anonymize_key is not None
+    opened, lang = open_for_command(log, inputs, lang, quiet=hide)
     report = audit(opened.chat, opened.config, window=opened.window, theme=theme_terms(theme), lang=lang)
-    if anonymize or anonymize_key is not None:
-        report = anonymize_report(report, opened.chat, anonymize_key)
+    if hide:
+        # The coverage lines (lines not understood, parser warnings) are printed after the
+        # audit, from the anonymized chat, with the same pseudonyms as the report.
+        rewriter = Anonymizer.for_report(report, opened.chat, anonymize_key)
+        report = anonymize_report(report, opened.chat, anonymize_key, anonymizer=rewriter)
+        report_coverage(replace(opened, chat=rewriter.coverage(opened.chat),
+                                assumptions=tuple(rewriter.value(a) for a in opened.assumptions)), lang)
     state.print_note(say("report.done", report.lang, score=report.health.score,
                          band=say(f"band.{report.health.band}", report.lang),
                          stage=say(f"stage.{report.activity.lifecycle.stage}", report.lang)))

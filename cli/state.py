@@ -1,11 +1,15 @@
-"""Process-wide CLI state (the --debug flag) and the stderr console."""
+"""Process-wide CLI state (the --debug flag) and the stderr console.
+
+Every line printed here goes through :func:`cli.output.printable`: messages quote names and
+texts from the log, and an escape sequence there must not act on the terminal.
+"""
 
 from __future__ import annotations
 
 import functools
 
 from rich.console import Console
-from rich.markup import escape
+from rich.markup import escape as _escape_markup
 
 debug: bool = False
 
@@ -13,6 +17,13 @@ debug: bool = False
 @functools.cache
 def _stderr() -> Console:
     return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """``text`` safe for a Rich line on stderr: controls and bidi made visible, markup escaped."""
+    from cli.output import printable  # here: cli.output loads pandas
+
+    return _escape_markup(printable(text))
 
 
 def err_console() -> Console:

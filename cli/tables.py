@@ -2,7 +2,8 @@
 
 Column headers are the frame's stable snake_case names, worded through the catalogue
 (``column.<name>``) in the report's language; values are shown as they are (timestamps to
-the second, missing as blank), long texts shortened, markup escaped.
+the second, missing as blank), long texts shortened, markup escaped, control characters and bidi controls made visible
+(:func:`cli.output.printable`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from cli.catalogue import MESSAGES, say
+from cli.output import printable
 
 
 def header(column: str, lang: str) -> str:
@@ -50,10 +52,10 @@ def render_frame(
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
     ratios = dict(wide) if isinstance(wide, Mapping) else dict.fromkeys(wide, 3)
-    table = Table(title=escape(title), title_justify="left", expand=bool(ratios))
+    table = Table(title=escape(printable(title)), title_justify="left", expand=bool(ratios))
     for col in frame.columns:
         is_wide = col in ratios
-        table.add_column(escape(header(col, lang)), overflow="fold", justify="right" if col in numbers else "left",
+        table.add_column(escape(printable(header(col, lang))), overflow="fold", justify="right" if col in numbers else "left",
                          no_wrap=not is_wide and col in numbers, ratio=ratios.get(col))
     for row in frame.itertuples(index=False):
         cells = []
@@ -64,7 +66,7 @@ def render_frame(
             limit = shorten.get(col)
             if limit and len(text) > limit:
                 text = text[: limit - 3] + "..."
-            cells.append(escape(text.replace("\n", " ")))
+            cells.append(escape(printable(text.replace("\n", " "))))
         table.add_row(*cells)
     console.print(table)
     return buf.getvalue()

@@ -17,7 +17,7 @@ from analysis.topics import TopicsResult, analyze_topics
 from cli import options as o
 from cli.catalogue import say
 from cli.common import open_for_command
-from cli.output import csv_text, dumps, write_output
+from cli.output import csv_text, dumps, printable, write_output
 from cli.tables import render_frame
 
 NAME = "topics"
@@ -105,12 +105,12 @@ def render_table(r: TopicsResult, *, lang: str = "en", color: bool = False, widt
     con = Console(file=buf, force_terminal=color, no_color=not color, width=width, highlight=False)
     n, c, t = r.counts, r.concentration, r.theme
     sep = "、" if lang == "zh" else ", "
-    theme = sep.join(t.terms) or say("topics.none", lang)
+    theme = printable(sep.join(t.terms)) or say("topics.none", lang)
     con.print(f"[bold]{say('topics.on_topic_line', lang)}[/]  {_pct(r.on_topic_ratio)}  " + escape(say(
         "topics.on_topic_detail", lang, on_topic=n.on_topic, substantive=n.substantive, theme=theme,
         source=say(f"theme_source.{t.source}", lang))))
     if len(t.expansion):
-        con.print("  " + escape(say("topics.widened", lang, terms=sep.join(t.expansion["term"]))))
+        con.print("  " + escape(say("topics.widened", lang, terms=printable(sep.join(t.expansion["term"])))))
     chit = sep.join(f"{say(f'chitchat_reason.{row.reason}', lang)} {row.messages:,}"
                     for row in r.chitchat.itertuples() if row.messages)
     con.print(f"[bold]{say('topics.chitchat_line', lang)}[/] {_pct(r.chitchat_ratio)}  " + escape(say(

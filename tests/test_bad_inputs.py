@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ QQ = SAMPLE_LOGS / "qq_txt" / "edge_cases.txt"
 WHATSAPP = SAMPLE_LOGS / "whatsapp" / "android_en_24h.txt"
 TELEGRAM = SAMPLE_LOGS / "telegram" / "group.json"
 SLACK = SAMPLE_LOGS / "slack" / "workspace"
+QCE_CHUNKED = SAMPLE_LOGS / "qq_qce" / "chunked"
 
 runner = CliRunner()
 
@@ -123,6 +125,26 @@ def _whatsapp_zip_cut(folder: Path) -> list[str]:
     return [str(path)]
 
 
+def _qce_chunk_at(rel: str) -> Callable[[Path], list[str]]:
+    """A QCE chunked export whose manifest names a chunk at ``rel`` (outside its folder)."""
+    def make(folder: Path) -> list[str]:
+        export = folder / "qce"
+        shutil.copytree(QCE_CHUNKED, export)
+        manifest = json.loads((export / "manifest.json").read_text(encoding="utf-8"))
+        manifest["chunked"]["chunks"][1]["relativePath"] = rel
+        (export / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        (folder / "secret.jsonl").write_text('{"password": "hunter2"}\n', encoding="utf-8")
+        return [str(export / "manifest.json")]
+    return make
+
+
+def _csv_unbalanced_quote() -> bytes:
+    rows = ["msg_id,timestamp,sender_id,sender,kind,text"]
+    rows += [f"m{i},2024-03-01T10:{i:02d}:00,u{i % 3},N{i % 3},text,hello {i}" for i in range(49)]
+    rows[3] = rows[3].replace("hello 2", '"hello 2')  # opens a quote that never closes
+    return ("\n".join(rows) + "\n").encode()
+
+
 _WA = WHATSAPP.read_bytes()
 _WA_LINES = _WA.decode("utf-8").splitlines()
 _TG = TELEGRAM.read_bytes()
@@ -189,6 +211,18 @@ CASES: tuple[Case, ...] = (
     Case("truncated-mid-record", _write("cut.txt", _qq(_THREE)[:-12]), 0, "3 records", unparsed=0),
     Case("garbage-before-records", _write("garbage.txt", b"??\xff\xfe junk\r\n" + _qq(_THREE)), 0,
          "3 records", unparsed=1),
+    # -- adversarial review: paths out of the export, several chats, swallowed lines ---------
+    Case("qce-chunk-absolute-path", _qce_chunk_at("/etc/passwd"), 1, "outside the export's folder"),
+    Case("qce-chunk-dotdot-path", _qce_chunk_at("../secret.jsonl"), 1, "outside the export's folder"),
+    Case("zip-with-two-chats", _write("two.zip", zip_bytes({"_chat.txt": _WA,
+                                                            "other/_chat.txt": (SAMPLE_LOGS / "whatsapp" / "ios_en.txt").read_bytes()})),
+         2, "2 conversations"),
+    Case("csv-unbalanced-quote", _write("quote.csv", _csv_unbalanced_quote()), 0,
+         "unbalanced quote", unparsed=1, records=48),
+    Case("qq-header-with-nul", _write("nul_header.txt", _qq(_THREE).replace(b"10:01:00", b"10:0\x001:00")), 0,
+         "damaged message header", unparsed=3, records=2),
+    Case("nel-line-breaks", _write("nel.txt", "01/02/24, 10:00 - Jürgen: Grüße\u008501/02/24, 10:01 - Zoë: Tschüß\n"
+                                   .encode()), 0, "U+0085", unparsed=0, records=1),
 )
 
 

@@ -21,6 +21,7 @@ from tests.conftest import ROOT, SAMPLE_LOGS
 PARSERS = ROOT / "analysis" / "parsers"
 
 SAMPLE_PARAMS: dict[str, object] = {
+    "line": 12,
     "n": 3, "tz": "UTC", "export": "MemoTrace TXT", "detail": "1 personal_chat", "file": "users.json",
     "names": ["甲", "乙"], "nicknames": [["丙", "丁"], ["戊", "己"]], "more": 2, "example": "sticker?",
     "headers": 4, "placeholders": 5, "system_lines": 6, "date": "2024-12-31", "year": 2024,

@@ -6,7 +6,9 @@ cross-group findings, the errors and per-file statistics."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -32,9 +34,12 @@ from analysis.errors import OptionError
 from analysis.loading import check_options
 from analysis.report import SUMMARY_COLUMNS
 
+log = logging.getLogger(__name__)
+
 ENGINES = ("local", "dask")
 
-STATS_COLUMNS = ("source", "groups", "status", "cached", "seconds", "cpu_seconds", "worker", "peak_rss_mb")
+STATS_COLUMNS = ("source", "groups", "status", "cached", "seconds", "cpu_seconds", "worker", "peak_rss_mb",
+                 "changed")
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, source)``: called in the calling process after each input."""
@@ -52,16 +57,25 @@ class BatchResult:
     errors: pd.DataFrame
     """The rows with status ``error``: ``source, group, error``."""
     skipped: list[str]
-    """Files a folder walk found that no format recognises."""
+    """Files a folder walk found that no format recognises, and paths not audited because
+    their real file or folder was already reached (symlink loops, symlinked or repeated
+    duplicates; see :attr:`duplicates`)."""
     cached: list[str]
     """Inputs whose results came from the cache."""
     stats: pd.DataFrame
     """Per input: :data:`STATS_COLUMNS` (seconds and cpu_seconds are the task's own wall and
-    CPU time, 0 when cached; peak_rss_mb is the worker process's peak so far)."""
+    CPU time, 0 when cached; peak_rss_mb is the worker process's peak so far; changed: the
+    input changed while it was audited, see :attr:`changed`)."""
     groups: list[GroupResult] = field(default_factory=list, repr=False)
     """The per-group results behind ``rows`` (detail-file names, cross-group payloads)."""
     seconds: float = 0.0
     """Wall time of the whole run."""
+    changed: list[str] = field(default_factory=list)
+    """With a cache: inputs that changed between being hashed and the end of their audit;
+    their rows are what the audit read, and they were not cached."""
+    duplicates: dict[str, str] = field(default_factory=dict)
+    """Paths skipped because they lead to a file or folder already audited (or to a folder
+    already walked: a symlink loop) -> the real path they lead to."""
 
     @property
     def failed(self) -> bool:
@@ -126,11 +140,14 @@ def run_batch(
     if any(str(p) == "-" for p in paths):
         raise OptionError("batch reads files and folders, not standard input ('-')",
                           hint="save the export to a file, or use 'community-audit report -'")
-    inputs = expand_paths(paths, recursive=recursive)
+    duplicates: dict[str, str] = {}
+    inputs = expand_paths(paths, recursive=recursive, duplicates=duplicates)
     cache = ResultCache(cache_dir, options) if cache_dir is not None else None
 
     outcomes: dict[int, FileOutcome] = {}
     keys: dict[int, str | None] = {}
+    snaps: dict[int, Any] = {}
+    changed: set[int] = set()
     total = len(inputs)
     done = 0
 
@@ -138,7 +155,13 @@ def run_batch(
         nonlocal done
         outcomes[i] = outcome
         if cache is not None and keys.get(i) and not outcome.cached and outcome.cacheable:
-            cache.put(keys[i], outcome)  # type: ignore[arg-type]
+            # Written only when the input is still what was hashed: a file rewritten while
+            # the task read it would otherwise be stored under the key of its old content.
+            if cache.snapshot(inputs[i].path) == snaps.get(i):
+                cache.put(keys[i], outcome)  # type: ignore[arg-type]
+            else:
+                changed.add(i)
+                log.warning("%s changed while it was audited: its result is not cached", outcome.source)
         done += 1
         if progress is not None:
             progress(done, total, outcome.source)
@@ -146,7 +169,8 @@ def run_batch(
     todo: list[int] = []
     for i, item in enumerate(inputs):
         if cache is not None:
-            keys[i] = cache.key(item.path, item.walked)
+            snaps[i] = cache.snapshot(item.path)
+            keys[i] = cache.key_of(snaps[i], item.path, item.walked) if snaps[i] is not None else None
             hit = cache.get(keys[i]) if keys[i] else None
             if hit is not None and not _details_present(details, hit):
                 hit = None  # the report is needed for the detail files: audit again
@@ -160,13 +184,30 @@ def run_batch(
     if todo:
         if engine == "dask":
             _run_dask(inputs, todo, options, details, scheduler, jobs, finish)
-        elif jobs == 1 or len(todo) == 1:
+        elif jobs == 1 or len(todo) == 1 or not _main_reimportable():
             for i in todo:
                 finish(i, _task(inputs[i].path, options, details, inputs[i].walked))
         else:
             _run_pool(inputs, todo, options, details, jobs, finish)
     ordered = [outcomes[i] for i in range(total)]
-    return _assemble(ordered, min_groups, time.perf_counter() - started)
+    result = _assemble(ordered, min_groups, time.perf_counter() - started, [i in changed for i in range(total)])
+    result.skipped += list(duplicates)
+    result.duplicates = duplicates
+    return result
+
+
+def _main_reimportable() -> bool:
+    """False when worker processes could not start: spawn and forkserver workers re-run the
+    main script by its path, and a script read from standard input (``python -``) or given
+    as ``-c`` has none on disk; every worker would die (BrokenProcessPool). The pool is
+    then not used: the inputs are audited in this process, with a warning."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if getattr(main, "__spec__", None) is not None or path is None or os.path.isfile(path):
+        return True
+    log.warning("the main script %r is not a file worker processes can import (python - or -c): "
+                "auditing in this process, one input at a time", path)
+    return False
 
 
 def _details_present(details: DetailsHook | None, outcome: FileOutcome) -> bool:
@@ -231,6 +272,9 @@ def _run_dask(inputs: list[Input], todo: list[int], options: BatchOptions, detai
     except ImportError:
         raise OptionError("--engine dask needs dask.distributed, which is not installed",
                           hint='pip install "community-audit[dask]"') from None
+    except Exception as exc:  # noqa: BLE001 - a broken install (mismatched dask/distributed)
+        raise OptionError(f"--engine dask: dask.distributed cannot be imported: {type(exc).__name__}: {exc}",
+                          hint='reinstall it: pip install -U "community-audit[dask]"') from None
     with contextlib.ExitStack() as stack:
         if scheduler is None:
             cluster = stack.enter_context(LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
@@ -240,7 +284,7 @@ def _run_dask(inputs: list[Input], todo: list[int], options: BatchOptions, detai
             try:
                 # timeout: dask's distributed.comm.timeouts.connect (30 s by default)
                 client = stack.enter_context(Client(scheduler))
-            except (OSError, TimeoutError) as exc:
+            except (OSError, TimeoutError, ValueError, TypeError) as exc:  # ValueError: not an address
                 raise OptionError(f"cannot reach the dask scheduler at {scheduler}: {exc}",
                                   hint="check --scheduler (e.g. tcp://host:8786); start one with 'dask scheduler'") from None
         else:
@@ -258,7 +302,9 @@ def _run_dask(inputs: list[Input], todo: list[int], options: BatchOptions, detai
 # -- assembling --------------------------------------------------------------------------
 
 
-def _assemble(outcomes: list[FileOutcome], min_groups: int, seconds: float) -> BatchResult:
+def _assemble(outcomes: list[FileOutcome], min_groups: int, seconds: float,
+              changed: list[bool] | None = None) -> BatchResult:
+    changed = changed or [False] * len(outcomes)
     groups = [g for o in outcomes for g in o.results]
     rows = rows_frame([{k: g.row.get(k) for k in SUMMARY_COLUMNS} for g in groups])
     errors = rows.loc[rows["status"] == "error", ["source", "group", "error"]].reset_index(drop=True)
@@ -267,8 +313,9 @@ def _assemble(outcomes: list[FileOutcome], min_groups: int, seconds: float) -> B
           "status": "skipped" if o.skipped else ("error" if any(g.row.get("status") == "error" for g in o.results) else "ok"),
           "cached": o.cached, "seconds": 0.0 if o.cached else o.seconds,
           "cpu_seconds": 0.0 if o.cached else o.cpu_seconds,
-          "worker": "" if o.cached else o.worker, "peak_rss_mb": None if o.cached else o.peak_rss_mb}
-         for o in outcomes], columns=list(STATS_COLUMNS))
+          "worker": "" if o.cached else o.worker, "peak_rss_mb": None if o.cached else o.peak_rss_mb,
+          "changed": moved}
+         for o, moved in zip(outcomes, changed, strict=True)], columns=list(STATS_COLUMNS))
     return BatchResult(
         rows=rows,
         cross_group=cross_group_findings(groups, min_groups=min_groups),
@@ -278,4 +325,5 @@ def _assemble(outcomes: list[FileOutcome], min_groups: int, seconds: float) -> B
         stats=stats,
         groups=groups,
         seconds=round(seconds, 3),
+        changed=[o.source for o, moved in zip(outcomes, changed, strict=True) if moved],
     )

@@ -30,6 +30,7 @@ from analysis.logformat import (
     ParseOptions,
     default_max_bytes,
 )
+from analysis.notes import note
 from analysis.schema import Chat
 from analysis.source import EncodingRetry, Source
 
@@ -154,6 +155,7 @@ def read_chats(
                               + ("streams" if fmt.streams else "reads the whole file into memory"))
     chats = _parse(fmt, source, options)
     for chat in chats:
+        _note_odd_characters(chat)
         chat.format = fmt.name
         chat.platform = chat.platform or fmt.platform
         chat.source = source.name
@@ -169,6 +171,28 @@ def read_chats(
                     path=source.name, line=first.line,
                     hint="drop --strict to keep going, or check --log-format")
     return chats
+
+
+def _note_odd_characters(chat: Chat) -> None:
+    """Warn about texts holding NUL (damage: kept as it stands) or U+0085 NEL, which no chat
+    exporter writes as a line break but some tools show as one (kept inside the text: if the
+    file used it to end lines, the messages after it are merged into one)."""
+    from analysis.schema import LINE, TEXT
+
+    texts = chat.messages[TEXT] if TEXT in chat.messages else None
+    if texts is None or not len(texts):
+        return
+    def first_line(char: str) -> tuple[int, int]:
+        hit = texts.str.contains(char, regex=False).fillna(False).to_numpy(dtype=bool)
+        lines = chat.messages[LINE][hit].dropna()
+        return int(hit.sum()), int(lines.min()) if len(lines) else 0
+
+    n, line = first_line("\x00")
+    if n:
+        chat.warnings.append(note("parse.nul_in_text", n=n, line=line))
+    n, line = first_line("\x85")
+    if n:
+        chat.warnings.append(note("parse.nel_in_text", n=n, line=line))
 
 
 class UnreadableError(ParseError):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis.errors import ParseError
 from analysis.notes import Note, note
 from analysis.schema import EVENT_KINDS, KIND, KIND_DTYPE, SENDER, SENDER_ID, UnparsedLine
 from analysis.source import LINE_BREAK
@@ -34,6 +37,28 @@ PLACEHOLDER_KINDS: dict[str, str] = {
     "[名片]": "card", "[个人名片]": "card", "[链接]": "link", "[小程序]": "card",
     "[视频/语音通话]": "call", "[语音通话]": "call", "[视频通话]": "call",
 }
+
+def inside_folder(folder: Path, entry: str | os.PathLike[str], *, name: str, what: str) -> Path:
+    """``folder / entry`` resolved (symlinks followed), refused unless it stays inside ``folder``.
+
+    Every path an export names (QCE chunks, Slack channel folders and users.json, PyWxDump's
+    users.json) goes through this: an absolute path, ``..`` or a symlink pointing out of the
+    export's own folder would let a crafted export read any file on disk.
+
+    Raises:
+        ParseError: naming the entry (``what`` says what it is) and the file ``name``.
+    """
+    root = Path(folder).resolve()
+    try:
+        path = (root / entry).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL in the name
+        raise ParseError(f"{what} {str(entry)!r} cannot be followed: {exc}", path=name) from None
+    if not path.is_relative_to(root):
+        raise ParseError(f"{what} {str(entry)!r} points outside the export's folder ({path})", path=name,
+                         hint="an export only names files inside its own folder; this one is damaged "
+                              "or crafted")
+    return path
+
 
 _URL_ONLY = re.compile(r"^\s*https?://\S+\s*$")
 

@@ -41,8 +41,10 @@ from analysis.source import LINE_BREAK, Source
 REQUIRED = (TIMESTAMP, TEXT)
 MAPPABLE = (MSG_ID, TIMESTAMP, SENDER_ID, SENDER, KIND, TEXT, REPLY_TO, ACTOR_ID)
 _CANONICAL_CORE = (MSG_ID, TIMESTAMP, SENDER_ID, SENDER, KIND, TEXT)
-# Undo exactly one protective quote that cli/output.py added before = + - @ tab CR.
-_NEUTRALISED = re.compile(r"^'('*[=+\-@\t\r])")
+# Undo exactly one protective quote that cli/output.py (safe_for_spreadsheet) added to a cell
+# its _FORMULA_START matches: = + - @ after any whitespace/line separators and quotes, or a
+# leading tab / CR. Keep the two in step, or canonical CSV stops round-tripping.
+_NEUTRALISED = re.compile(r"^'(?=[\s']*[=+\-@]|'*[\t\r])")
 
 
 def _first_line(head: str) -> str:
@@ -99,36 +101,88 @@ def _mapping(options: ParseOptions, available: list[str], name: str) -> tuple[di
 
 
 def parse_csv(source: Source, options: ParseOptions) -> list[Chat]:
-    """Read a CSV/TSV (delimiter from the header row) with a mapping or canonical columns."""
+    """Read a CSV/TSV (delimiter from the header row) with a mapping or canonical columns.
+
+    A quoted field that does not close where a row should end (an unbalanced quote: it runs
+    to the end of the file, or swallows lines that are rows of their own) is not kept as one
+    huge text: the line holding the opening quote is listed as not understood, the lines
+    after it are read again as rows, and a ``parse.csv_unclosed_quote`` warning names the line.
+    """
     text = source.text()
     header = _first_line(text)
     delimiter = _delimiter(header)
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
+    # Physical lines with their breaks (CRLF, lone CR, lone LF), so reading can start again
+    # at any line.
+    phys = io.StringIO(text.lstrip("\ufeff"), newline="").readlines()
+    reader = csv.reader(iter(phys), delimiter=delimiter)
     try:
         columns = next(reader)
     except StopIteration:
         raise ParseError("no header row", path=source.name) from None
+    ts_col = (options.columns or {}).get(TIMESTAMP, TIMESTAMP)
+    ts_index = columns.index(ts_col) if ts_col in columns else None
     rows: list[list[str]] = []
     starts: list[int] = []
     unparsed: list[UnparsedLine] = []
-    line = reader.line_num + 1
+    runaway: list[int] = []
+    pos = reader.line_num  # physical lines read so far
+    done = 0
     try:
-        for row in reader:
-            if row and any(cell.strip() for cell in row):
-                if len(row) == len(columns):
-                    rows.append(row)
-                    starts.append(line)
-                else:
-                    unparsed.append(UnparsedLine(line, delimiter.join(row)))
-            line = reader.line_num + 1
+        while pos < len(phys):
+            reader = csv.reader(iter(phys[pos:]), delimiter=delimiter)
+            done, restart = 0, 0
+            for row in reader:
+                line, end = pos + done + 1, pos + reader.line_num
+                done = reader.line_num
+                if end > line and _runaway(phys, line, end, delimiter, len(columns), ts_index):
+                    restart = line
+                    break
+                if row and any(cell.strip() for cell in row):
+                    if len(row) == len(columns):
+                        rows.append(row)
+                        starts.append(line)
+                    else:
+                        unparsed.append(UnparsedLine(line, delimiter.join(row)))
+            if not restart:
+                break
+            unparsed.append(UnparsedLine(restart, phys[restart - 1].rstrip("\r\n")))
+            runaway.append(restart)
+            pos = restart
     except csv.Error as exc:
-        raise ParseError(f"broken CSV: {exc}", path=source.name, line=line,
+        raise ParseError(f"broken CSV: {exc}", path=source.name, line=pos + done + 1,
                          hint="check quoting; an unclosed quote swallows the rest of the file") from None
     columns = _unique(columns)
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     frame = _keep_original_line(frame)
     frame[LINE] = starts
-    return [_to_chat(frame, columns, options, source, unparsed)]
+    chat = _to_chat(frame, columns, options, source, unparsed)
+    if runaway:
+        chat.warnings.append(note("parse.csv_unclosed_quote", n=len(runaway), line=runaway[0]))
+    return [chat]
+
+
+def _runaway(phys: list[str], first: int, last: int, delimiter: str, width: int, ts_index: int | None) -> bool:
+    """Whether the row on lines ``first``..``last`` (1-based) holds a quote that did not close
+    where it should: the quote is still open at the end of the file, or a line inside the
+    field reads as a row of its own (as many cells as the header, a time in the time column)."""
+    if last == len(phys):
+        raw = "".join(phys[first - 1:last])
+        # A closing quote added at the end ends the row only if its quote was still open.
+        if len(list(csv.reader(io.StringIO(raw + '"', newline=""), delimiter=delimiter))) == 1:
+            return True
+    for line in phys[first:last]:
+        cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+        if len(cells) == width and (ts_index is None or _is_time(cells[ts_index])):
+            return True
+    return False
+
+
+_TIME_LIKE = re.compile(r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{2,4})(?!\d)|^\s*\d{9,13}(?:\.\d+)?\s*$")
+
+
+def _is_time(cell: str) -> bool:
+    """A cell that reads as a date (ISO, d/m/y or m/d/y) or a Unix time."""
+    return bool(_TIME_LIKE.match(cell))
 
 
 def _unique(columns: list[str]) -> list[str]:
@@ -187,7 +241,7 @@ def _to_chat(frame: pd.DataFrame, available: list[str], options: ParseOptions, s
     for canon, col in mapping.items():
         values = frame[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
         if canonical:
-            values = values.str.replace(_NEUTRALISED, r"\1", regex=True)
+            values = values.str.replace(_NEUTRALISED, "", regex=True)
         cols[canon] = values
     text = pd.Series(cols[TEXT]).fillna("")
     cols[TEXT] = text

@@ -39,6 +39,7 @@ from analysis.parsers import _wechat as wechat
 from analysis.parsers._common import (
     DEFAULT_TZ_CN,
     csv_records,
+    inside_folder,
     link_replies,
     ns_series,
     read_json_records,
@@ -332,6 +333,7 @@ def _load_users(source: Source) -> dict[str, Any] | None:
     path = Path(source.path).parent / "users.json"
     if not path.is_file():
         return None
+    path = inside_folder(path.parent, "users.json", name=source.name, what="sidecar")
     try:
         data = loads(path.read_text(encoding="utf-8-sig"))[0]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):

@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from analysis.errors import ParseError
 from analysis.logformat import LogFormat, ParseOptions
-from analysis.parsers._common import arrow_kinds, ns_series
+from analysis.parsers._common import arrow_kinds, inside_folder, ns_series
 from analysis.parsers._json_stream import JsonStream
 from analysis.parsers._jsonchat import (
     Columns,
@@ -326,13 +326,15 @@ def _chunk_paths(chunked: dict[str, Any], folder: Path, name: str) -> list[tuple
             raise ParseError(f"manifest chunk {i + 1} names no file", path=name)
         listed.append(rel)
     if not listed:
-        listed = sorted(f"{chunks_dir}/{p.name}" for p in (folder / chunks_dir).glob("*.jsonl"))
+        where = inside_folder(folder, chunks_dir, name=name, what="chunksDir")
+        listed = sorted(f"{chunks_dir}/{p.name}" for p in where.glob("*.jsonl"))
     if not listed:
         raise ParseError("the manifest lists no chunk files and none were found", path=name,
                          hint=f"keep the '{chunks_dir}' folder next to manifest.json")
     out = []
     for rel in listed:
-        path = (folder / rel).resolve()
+        # relativePath comes from the manifest: /etc/passwd or ../../x must not be read.
+        path = inside_folder(folder, rel, name=name, what="chunk file")
         if not path.is_file():
             raise ParseError(f"chunk file {rel} is missing", path=name,
                              hint=f"keep the '{chunks_dir}' folder next to manifest.json")

@@ -165,6 +165,8 @@ class _State:
     unparsed: list[UnparsedLine] = field(default_factory=list)
     section_starts: list[tuple[int, int]] = field(default_factory=list)  # (record index, section)
     records: int = 0
+    damaged: list[int] = field(default_factory=list)
+    """Line numbers of damaged headers (header-shaped lines that do not read as one)."""
 
 
 def parse(source: Source, options: ParseOptions) -> list[Chat]:
@@ -284,6 +286,18 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
             section_breaks[i] = before - _breaks(pa.array([fixed[i]]))[0]
         bodies = pa.array(fixed, pa.large_string())
 
+    # A header damaged past reading (a NUL in its time, a mangled digit) would otherwise be
+    # text of the record before: cut it and its body off and list them as not understood.
+    suspect = pc.match_substring_regex(bodies, _DAMAGED_PREFILTER).to_numpy(zero_copy_only=False)
+    if suspect.any():
+        fixed = bodies.to_pylist()
+        first_lines = line + np.concatenate(([0], np.cumsum(_breaks(bodies))[:-1]))
+        for i in np.flatnonzero(suspect):
+            before = _breaks(pa.array([fixed[i]]))[0]
+            fixed[i] = _split_damaged(fixed[i], int(first_lines[i]), eol, state)
+            section_breaks[i] += before - _breaks(pa.array([fixed[i]]))[0]
+        bodies = pa.array(fixed, pa.large_string())
+
     texts, framing = _clean_bodies(bodies, eol)
     breaks = pc.count_substring(texts, "\n").to_numpy(zero_copy_only=False) + framing + section_breaks
     lines = line + np.concatenate(([0], np.cumsum(breaks)[:-1]))
@@ -312,6 +326,41 @@ def _records(parts: list, n: int, stride: int, line: int, eol: str, state: _Stat
     state.chunks.append(chunk)
     state.records += n
     return next_line
+
+
+_CONTROLS = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd"
+_DAMAGED_PREFILTER = r"[\r\n][\x00-\x08\x0b\x0c\x0e-\x1f\x{fffd}]*\d[\d\x00-\x08\x0b\x0c\x0e-\x1f\x{fffd}]*-"
+"""Bodies with a line that starts like a date (control characters allowed): the only ones
+that can hold a damaged header (RE2 syntax, tested on every body at once)."""
+_STRIP_CONTROLS = re.compile(f"[{_CONTROLS}]")
+_HEADER_LINE = re.compile(rf"{_DATE}{_NAME}{_ID}")
+_MANGLED_HEADER = re.compile(r"\d{4}-\d{1,2}-\d{1,2} [^\r\n]{0,3}\d{1,2}:[^\r\n]*?(?:\(\d{5,12}\)|<[^<>\s]+>)")
+"""A header whose time is mangled: a date, a time begun, and a QQ number or account at the end."""
+
+
+def is_damaged_header(text: str) -> bool:
+    """A line shaped like a header that does not read as one: a header once its control
+    characters (NUL...) are removed, or a date and QQ number around a mangled time."""
+    return bool(_HEADER_LINE.fullmatch(_STRIP_CONTROLS.sub("", text)) or _MANGLED_HEADER.fullmatch(text))
+
+
+def _split_damaged(body: str, first_line: int, eol: str, state: _State) -> str:
+    """Cut ``body`` (of the record whose header is on ``first_line``) at its first damaged
+    header, a line where a header could start (after ``eol``); the damaged header and the
+    lines after it are listed as not understood. Returns what stays in the body."""
+    pos = body.find(eol)
+    while pos >= 0:
+        start = pos + len(eol)
+        end = min((i for i in (body.find("\r", start), body.find("\n", start)) if i >= 0), default=len(body))
+        if is_damaged_header(body[start:end]):
+            line = first_line + len(LINE_BREAK.findall(body[:start]))
+            state.damaged.append(line)
+            for offset, raw in enumerate(LINE_BREAK.split(body[start:])):
+                if raw.strip():
+                    state.unparsed.append(UnparsedLine(line + offset, raw))
+            return body[:start]
+        pos = body.find(eol, start)
+    return body
 
 
 def _header_text(fields: dict[str, str | None]) -> str:
@@ -461,9 +510,19 @@ def _build_chats(state: _State, lines_total: int, source: Source) -> list[Chat]:
         chat.lines_total = lines_total
         chats.append(chat)
     # Unparsed lines belong to the conversation whose section they sit in.
+    def owner(line: int) -> Chat:
+        section = max(int(np.searchsorted(line_starts, line, side="right")) - 1, 0)
+        return chats[order.index(names[section])]
+
     for item in state.unparsed:
-        section = max(int(np.searchsorted(line_starts, item.line, side="right")) - 1, 0)
-        chats[order.index(names[section])].unparsed.append(item)
+        owner(item.line).unparsed.append(item)
+    damaged: dict[int, list[int]] = {}
+    for line in state.damaged:
+        damaged.setdefault(id(owner(line)), []).append(line)
+    for chat in chats:
+        lines = sorted(damaged.get(id(chat), []))
+        if lines:
+            chat.warnings.append(note("parse.damaged_headers", n=len(lines), line=lines[0]))
     return chats
 
 

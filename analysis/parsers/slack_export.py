@@ -56,7 +56,7 @@ import pandas as pd
 from analysis.errors import GroupChoiceError, ParseError
 from analysis.logformat import LogFormat, ParseOptions
 from analysis.notes import Note, note
-from analysis.parsers._common import kinds_from_bodies, to_wall_clock
+from analysis.parsers._common import inside_folder, kinds_from_bodies, to_wall_clock
 from analysis.parsers._json_stream import JsonStream, target_tz
 from analysis.schema import (
     ACTOR_ID,
@@ -132,8 +132,16 @@ def _tree(source: Source) -> Iterator[tuple[list[str], Any]]:
     if source.is_dir:
         root = source.path
         assert root is not None
+        for entry in root.iterdir():  # channel folders: a symlink must not lead out of the export
+            if entry.is_symlink():
+                inside_folder(root, entry.name, name=source.name, what="export entry")
         names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.json") if p.is_file())
-        yield names, lambda name: (root / name).read_bytes()
+
+        def read_file(name: str) -> bytes:
+            # A channel folder or users.json may be a symlink: it must stay inside the export.
+            return inside_folder(root, name, name=source.name, what="export file").read_bytes()
+
+        yield names, read_file
         return
     try:
         zf = zipfile.ZipFile(source.open_binary())
@@ -161,8 +169,9 @@ def _tree(source: Source) -> Iterator[tuple[list[str], Any]]:
 def _load_list(read: Any, names: list[str], name: str, warnings: list[Note]) -> list[dict]:
     if name not in names:
         return []
+    raw = read(name)  # a file outside the export is an error, not an unreadable sidecar
     try:
-        data = JsonStream([_decode(read(name))], name=name).value()
+        data = JsonStream([_decode(raw)], name=name).value()
     except ParseError:
         warnings.append(note("parse.sidecar_unreadable", file=name))
         return []

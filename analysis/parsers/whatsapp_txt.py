@@ -67,8 +67,10 @@ from analysis.schema import (
 )
 from analysis.source import (
     LINE_BREAK,
+    MIXED,
     ZIP_ERRORS,
     Source,
+    codec_of,
     damaged_zip,
     decode_fallback,
     split_lines,
@@ -240,33 +242,55 @@ _YOU = frozenset({"You", "you", "Du", "dich", "Tú", "te", "Você", "você", "�
 
 # -- zip -------------------------------------------------------------------------------
 
-def _chat_member(names: list[str]) -> str | None:
-    """The chat text inside a WhatsApp zip: ``_chat.txt`` (iOS) or ``WhatsApp Chat with X.txt``."""
+def _chat_members(names: list[str]) -> list[str]:
+    """The chat texts inside a WhatsApp zip, in zip order: every ``_chat.txt`` (iOS), else every
+    ``WhatsApp Chat with X.txt``. A zip of several exports (``_chat.txt`` and ``other/_chat.txt``)
+    holds several chats: each is read as its own conversation."""
     texts = [n for n in names if n.lower().endswith(".txt") and not n.startswith("__MACOSX/")]
-    for name in texts:
-        if PurePosixPath(name).name == "_chat.txt":
-            return name
-    for name in texts:
-        if "whatsapp" in PurePosixPath(name).name.lower():
-            return name
-    return None
+    ios = [n for n in texts if PurePosixPath(n).name == "_chat.txt"]
+    return ios or [n for n in texts if "whatsapp" in PurePosixPath(n).name.lower()]
 
 
-def _read_zip(source: Source) -> tuple[bytes, str]:
-    """(bytes, member name) of the chat inside a zip export."""
+def _chat_member(names: list[str]) -> str | None:
+    """The first chat text inside a WhatsApp zip (:func:`_chat_members`), or None."""
+    members = _chat_members(names)
+    return members[0] if members else None
+
+
+def _read_zip(source: Source) -> list[tuple[bytes, str]]:
+    """(bytes, member name) of each chat inside a zip export."""
     try:
         with zipfile.ZipFile(source.open_binary()) as zf:
-            member = _chat_member(zf.namelist())
-            if member is None:
+            members = _chat_members(zf.namelist())
+            if not members:
                 raise InputError("the zip holds no WhatsApp chat (_chat.txt or 'WhatsApp Chat ….txt')",
                                  path=source.name,
                                  hint="give the .txt from the export, or the zip WhatsApp made")
             # A zip says how large the chat unpacks: refuse a zip bomb before unpacking it.
-            source.check_size(source.limit, f"the chat in the zip ({member}) unpacks to",
-                              size=zf.getinfo(member).file_size)
-            return zf.read(member), member
+            what = f"the chat in the zip ({members[0]})" if len(members) == 1 else \
+                f"the {len(members)} chats in the zip"
+            source.check_size(source.limit, f"{what} unpacks to",
+                              size=sum(zf.getinfo(m).file_size for m in members))
+            return [(zf.read(m), m) for m in members]
     except ZIP_ERRORS as exc:
         raise damaged_zip(source.name, exc) from None
+
+
+def _zip_groups(chats: list[Chat], members: list[str], zip_name: str) -> None:
+    """Name each chat of a zip: the name the chat gives, else WhatsApp's file name, else (several
+    chats) the member's folder, else the zip's name; names that still collide become the
+    member's path."""
+    for chat, member in zip(chats, members, strict=True):
+        folder = PurePosixPath(member).parent.name
+        chat.group = chat.group or (folder if len(chats) > 1 and folder else _group_from_filename(zip_name))
+    if len(chats) > 1:
+        stem = PurePosixPath(zip_name.replace("\\", "/")).stem
+        for chat in chats:
+            chat.group = chat.group or stem
+        names = [c.group for c in chats]
+        for chat, member in zip(chats, members, strict=True):
+            if not chat.group or names.count(chat.group) > 1:
+                chat.group = member
 
 
 # -- sniffing --------------------------------------------------------------------------
@@ -329,6 +353,12 @@ def _decode_lines(data: bytes, encoding: str) -> tuple[pa.Array, str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or encoding.startswith(("utf-16", "utf-32")):
         enc = encoding if encoding.startswith(("utf-16", "utf-32")) else "utf-16"
         return _utf8_lines(data.decode(enc, errors="replace").encode("utf-8")), enc
+    codec = codec_of(encoding)[0] if encoding and encoding != MIXED else "utf-8"
+    if not codec.startswith(("utf", "gb")):
+        # An encoding forced with --encoding (latin-1, cp1252...): WhatsApp on old phones and
+        # re-saved files use them; U+0085 (NEL) that latin-1 gives stays text (and is reported).
+        text = data.decode(codec, errors="replace")
+        return _utf8_lines(text.encode("utf-8", errors="surrogatepass")), codec
     if not encoding.startswith("gb"):
         lines = _utf8_lines(data)
         if lines is not None:
@@ -340,15 +370,20 @@ def _decode_lines(data: bytes, encoding: str) -> tuple[pa.Array, str]:
 # -- parsing ---------------------------------------------------------------------------
 
 def parse(source: Source, options: ParseOptions) -> list[Chat]:
-    """Parse a WhatsApp export (.txt, or the .zip WhatsApp makes) into one Chat."""
+    """Parse a WhatsApp export (.txt, or the .zip WhatsApp makes) into one Chat (one per chat
+    text in a zip that holds several)."""
     if source.is_zip:
-        data, member = _read_zip(source)
-        lines, encoding = _decode_lines(data, "utf-8")
-        chat = parse_lines(lines, options, name=member)
-        chat.group = chat.group or _group_from_filename(source.name)
-    else:
-        lines, encoding = _decode_lines(source.read_bytes(), source.encoding)
-        chat = parse_lines(lines, options, name=source.name)
+        chats, members = [], []
+        for data, member in _read_zip(source):
+            lines, encoding = _decode_lines(data, "utf-8")
+            chat = parse_lines(lines, options, name=member)
+            chat.encoding = encoding
+            chats.append(chat)
+            members.append(member)
+        _zip_groups(chats, members, source.name)
+        return chats
+    lines, encoding = _decode_lines(source.read_bytes(), source.encoding)
+    chat = parse_lines(lines, options, name=source.name)
     chat.encoding = encoding
     return [chat]
 

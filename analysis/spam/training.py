@@ -20,6 +20,10 @@ from analysis.errors import InputError
 from analysis.schema import Chat
 from analysis.spam.naive_bayes import NaiveBayes
 
+LABELS_MAX_BYTES = 256 * 1024 * 1024
+"""The largest labels CSV read (256 MiB). It is read whole into memory; the limit keeps
+``--labels /dev/zero`` or a wrong huge file from exhausting it."""
+
 _TRUE = {"1", "spam", "true", "yes", "ad", "y"}
 _FALSE = {"0", "ham", "false", "no", "n", "ok", "clean"}
 
@@ -39,13 +43,19 @@ def read_labels(path: str | Path, chat: Chat | None = None) -> tuple[list[str], 
     """(texts, labels) from a labels CSV (see module doc).
 
     Raises:
-        InputError: unreadable file, missing columns, unknown label values.
+        InputError: unreadable file, not a regular file, larger than :data:`LABELS_MAX_BYTES`,
+            missing columns, unknown label values.
     """
+    import io
+
+    from analysis.config import read_side_file
+
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        data = read_side_file(path, limit=LABELS_MAX_BYTES, what="labels file", error=InputError)
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except FileNotFoundError:
         raise InputError("labels file not found", path=str(path)) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"cannot read the labels: {exc}", path=str(path)) from None
     if "label" not in frame or not ({"text", "msg_id"} & set(frame.columns)):
         raise InputError("the labels CSV needs a 'label' column and a 'text' or 'msg_id' column",

@@ -6,6 +6,7 @@ import html
 from typing import Any
 
 from analysis.report import AuditReport
+from cli.output import printable_all
 from cli.render.view import ReportView, build_view, flat, pad_cells, shade, sparkline
 
 
@@ -24,6 +25,7 @@ def _md(text: Any, limit: int | None = None) -> str:
 
 
 def render_view(v: ReportView) -> str:
+    v = printable_all(v)  # controls and bidi overrides from the log made visible
     L = v.L
     out: list[str] = []
     w = out.append

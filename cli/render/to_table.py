@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from analysis.report import AuditReport
+from cli.output import printable_all
 from cli.render.view import (
     ReportView,
     build_view,
@@ -35,6 +36,7 @@ def render_view(v: ReportView, *, width: int = 100, color: bool = False) -> str:
     from rich.table import Table
     from rich.text import Text
 
+    v = printable_all(v)  # names and texts from the log: no escape sequence reaches the terminal
     L = v.L
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system="standard" if color else None, force_terminal=color,

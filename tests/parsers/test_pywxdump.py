@@ -207,3 +207,14 @@ def test_public_weclone_sample_parses_completely(shared_dir):
     assert (m.loc[m["text"] == "[旺柴]", "kind"] == "text").all()
     assert m["kind"].value_counts()["recall"] == 2
     assert m["reply_to"].notna().sum() == 1
+
+
+def test_users_json_symlinked_out_of_the_folder_is_refused(tmp_path):
+    # A sidecar must be a file of the export's own folder, not a link to any file on disk.
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(WECHAT / "pywxdump.csv", folder / "page.csv")
+    shutil.copy(WECHAT / "users.json", tmp_path / "elsewhere.json")
+    (folder / "users.json").symlink_to(tmp_path / "elsewhere.json")
+    with pytest.raises(ParseError, match="users.json.*outside the export's folder"):
+        read_log(folder / "page.csv")

@@ -229,3 +229,51 @@ def test_bare_chunk_file_reads_alone():
 def test_qq_gray_tip_wording(text, expected):
     from analysis.parsers._cn_notices import classify_notice
     assert classify_notice(text) == expected
+
+
+# -- paths the manifest names stay inside the export's folder (adversarial review) ---------------
+
+@pytest.mark.parametrize("rel", ["/etc/passwd", "../../x.jsonl", "chunks/../../outside.jsonl"])
+def test_a_chunk_path_outside_the_folder_is_refused(tmp_path, rel):
+    folder = tmp_path / "a" / "b" / "export"
+    shutil.copytree(QCE / "chunked", folder)
+    (tmp_path / "a" / "x.jsonl").write_text('{"secret": 1}\n', encoding="utf-8")
+    (tmp_path / "a" / "b" / "outside.jsonl").write_text('{"secret": 1}\n', encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["chunked"]["chunks"][0]["relativePath"] = rel
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ParseError, match="outside the export's folder") as err:
+        read_log(folder / "manifest.json")
+    assert rel in str(err.value)
+
+
+def test_a_chunk_that_is_a_symlink_out_of_the_folder_is_refused(tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(QCE / "chunked", folder)
+    secret = tmp_path / "secret.jsonl"
+    secret.write_text('{"secret": 1}\n', encoding="utf-8")
+    (folder / "chunks" / "c000002.jsonl").unlink()
+    (folder / "chunks" / "c000002.jsonl").symlink_to(secret)
+    with pytest.raises(ParseError, match="c000002.jsonl.*outside the export's folder"):
+        read_log(folder)
+
+
+def test_chunks_dir_outside_the_folder_is_refused(tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(QCE / "chunked", folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["chunked"] = {"format": "jsonl", "chunksDir": "../elsewhere"}
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "c.jsonl").write_text('{"secret": 1}\n', encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ParseError, match="chunksDir '../elsewhere' points outside"):
+        read_log(folder / "manifest.json")
+
+
+def test_a_symlink_inside_the_folder_is_fine(tmp_path):
+    folder = tmp_path / "export"
+    shutil.copytree(QCE / "chunked", folder)
+    (folder / "chunks" / "copy.jsonl").write_bytes((folder / "chunks" / "c000002.jsonl").read_bytes())
+    (folder / "chunks" / "c000002.jsonl").unlink()
+    (folder / "chunks" / "c000002.jsonl").symlink_to(folder / "chunks" / "copy.jsonl")
+    assert len(read_log(folder / "manifest.json").messages) == 37

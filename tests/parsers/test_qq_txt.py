@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from analysis import read_chats, read_log
 from analysis.errors import GroupChoiceError
+from analysis.notes import note
 from analysis.parsers import detect_format, qq_txt
 from analysis.source import Source, count_lines
 from tests.conftest import SAMPLE_LOGS
@@ -217,3 +218,54 @@ def test_round_trip_lf_converted_export(tmp_path, raw, seed):
             for m in msgs]
     text, lines = render(msgs, structure="\n", rng=random.Random(seed))
     _check_round_trip(tmp_path, msgs, text, lines, "utf-8", False)
+
+
+# -- damaged headers are not absorbed into the message before (adversarial review) ----------------
+
+def _qq_file(tmp_path, records, eol="\r\n", inner="\n"):
+    head = f"消息记录（此消息记录为文本格式，不支持重新导入）{eol}{eol}" + "=" * 64 + f"{eol}消息分组:我的QQ群{eol}"
+    head += "=" * 64 + f"{eol}消息对象:测试群{eol}" + "=" * 64 + f"{eol}{eol}"
+    body = "".join(f"{t} {n}({i}){eol}{b.replace(chr(10), inner)}{eol}{eol}" for t, n, i, b in records)
+    path = tmp_path / "qq.txt"
+    path.write_bytes((head + body).encode("utf-8"))
+    return path
+
+
+_RECORDS = [("2024-03-01 10:00:00", "林小雨", "10001", "早上好"),
+            ("2024-03-01 10:01:00", "王大锤", "10002", "你好\n第二行"),
+            ("2024-03-01 10:02:00", "林小雨", "10001", "[图片]")]
+
+
+@pytest.mark.parametrize("eol", ["\r\n", "\n"])
+@pytest.mark.parametrize("damaged", ["2024-03-01 10:0\x001:00", "2024-03-01 10:0?:00", "2024-03-\x0001 10:01:00"])
+def test_a_damaged_header_is_not_part_of_the_message_before(tmp_path, eol, damaged):
+    records = [*_RECORDS]
+    records[1] = (damaged, *records[1][1:])
+    path = _qq_file(tmp_path, records, eol=eol)
+    chat = read_log(path)
+    assert chat.messages["text"].tolist() == ["早上好", "[图片]"]
+    lines = path.read_bytes().decode("utf-8").split(eol)
+    header_line = next(i for i, x in enumerate(lines, 1) if x.startswith(damaged[:8]) and "王大锤" in x)
+    assert [u.line for u in chat.unparsed] == [header_line, header_line + 1, header_line + 2]
+    assert chat.unparsed[0].text == f"{damaged} 王大锤(10002)"
+    assert note("parse.damaged_headers", n=1, line=header_line) in chat.warnings
+    # The next record's line numbers are still right.
+    assert chat.messages["line"].tolist()[1] == header_line + 4
+
+
+def test_a_header_like_line_inside_a_crlf_body_stays_text(tmp_path):
+    # Inside a body (after a lone LF) a header-shaped line is text, damaged or not.
+    records = [*_RECORDS]
+    records[0] = (*records[0][:3], "早上好\n2024-03-01 10:0\x001:00 王大锤(10002)")
+    chat = read_log(_qq_file(tmp_path, records))
+    assert len(chat.messages) == 3 and chat.unparsed == []
+    assert note("parse.nul_in_text", n=1, line=9) in chat.warnings
+
+
+def test_nul_inside_a_body_is_reported(tmp_path):
+    records = [*_RECORDS]
+    records[2] = (*records[2][:3], "图\x00片")
+    chat = read_log(_qq_file(tmp_path, records))
+    assert len(chat.messages) == 3 and chat.unparsed == []
+    line = chat.messages["line"].tolist()[2]
+    assert note("parse.nul_in_text", n=1, line=line) in chat.warnings

@@ -159,3 +159,34 @@ def test_mrkdwn_edge_cases():
     got = _readable(pd.Series(["<mailto:a@b.org|a@b.org> <https://x.org|x.org> <@U1> <@U9> <#C1> "
                                "<!subteam^S1|@devs> &amp;lt;", "no markup"]), ctx)
     assert list(got) == ["a@b.org https://x.org @ann @U9 #ops @devs &lt;", "no markup"]
+
+
+# -- every file read stays inside the export's folder (adversarial review) -----------------------
+
+def test_users_json_symlinked_out_of_the_folder_is_refused(tmp_path):
+    import shutil
+
+    from analysis.errors import ParseError
+
+    folder = tmp_path / "ws"
+    shutil.copytree(WS, folder)
+    secret = tmp_path / "secret.json"
+    secret.write_text('[{"id": "U1", "name": "leaked"}]', encoding="utf-8")
+    (folder / "users.json").unlink()
+    (folder / "users.json").symlink_to(secret)
+    with pytest.raises(ParseError, match="users.json.*outside the export's folder"):
+        read_chats(folder)
+
+
+def test_channel_folder_symlinked_out_of_the_folder_is_refused(tmp_path):
+    import shutil
+
+    from analysis.errors import ParseError
+
+    folder = tmp_path / "ws"
+    shutil.copytree(WS, folder)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder / "random", elsewhere)
+    (folder / "random").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ParseError, match="outside the export's folder"):
+        read_chats(folder)

@@ -264,3 +264,65 @@ def test_zip_without_a_chat_is_an_input_error(tmp_path: Path):
     archive = _zip(tmp_path / "photos.zip", "IMG-0001.jpg", b"x")
     with pytest.raises(InputError, match="no WhatsApp chat"):
         read_chats(archive, "whatsapp-txt")
+
+
+def test_a_zip_of_several_chats_gives_one_conversation_each(tmp_path: Path):
+    # Two exports zipped together used to read as the first one only, silently.
+    runners = (SAMPLE_LOGS / "whatsapp" / "android_en_24h.txt").read_bytes()
+    books = (SAMPLE_LOGS / "whatsapp" / "ios_en.txt").read_bytes()
+    archive = _zip(tmp_path / "chats.zip", "_chat.txt", runners, {"other/_chat.txt": books})
+    chats = read_chats(archive)
+    assert [c.group for c in chats] == ["Maple Street Runners: Saturdays", "Oak Hill Book Club 📚"]
+    assert [len(c.messages) for c in chats] == [len(read_log(SAMPLE_LOGS / "whatsapp" / n).messages)
+                                                for n in ("android_en_24h.txt", "ios_en.txt")]
+    from analysis.errors import GroupChoiceError
+    with pytest.raises(GroupChoiceError, match="2 conversations"):
+        read_log(archive)
+    pd.testing.assert_frame_equal(read_log(archive, group="Oak Hill Book Club 📚").messages,
+                                  read_log(SAMPLE_LOGS / "whatsapp" / "ios_en.txt").messages)
+
+
+def test_chats_of_a_zip_without_names_are_named_by_their_member(tmp_path: Path):
+    text = b"20/04/2024, 10:00 - Ana: hi\n"
+    archive = _zip(tmp_path / "chats.zip", "a/_chat.txt", text, {"b/_chat.txt": text, "_chat.txt": text})
+    assert [c.group for c in read_chats(archive)] == ["a", "b", "chats"]
+
+
+def test_batch_audits_each_chat_of_a_zip(tmp_path: Path):
+    import io
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    runners = (SAMPLE_LOGS / "whatsapp" / "android_en_24h.txt").read_bytes()
+    books = (SAMPLE_LOGS / "whatsapp" / "ios_en.txt").read_bytes()
+    archive = _zip(tmp_path / "chats.zip", "_chat.txt", runners, {"other/_chat.txt": books})
+    result = CliRunner().invoke(app, ["batch", str(archive), "--jobs", "1", "-f", "csv"])
+    assert result.exit_code == 0, result.stderr
+    rows = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert len(rows) == 2 and set(rows["status"]) == {"ok"}
+
+
+def test_nel_stays_text_and_is_reported():
+    # U+0085 (NEL) is a line break to some tools; no WhatsApp export writes it, so it stays in
+    # the text, and a warning says so (the messages after it would otherwise merge silently).
+    chat = read_chats(_nel_file())[0]
+    assert len(chat.messages) == 1
+    assert note("parse.nel_in_text", n=1, line=1) in chat.warnings
+
+
+def _nel_file() -> Path:
+    import tempfile
+    path = Path(tempfile.mkdtemp()) / "nel.txt"
+    path.write_bytes("01/02/24, 10:00 - Jürgen: Grüße\u008501/02/24, 10:01 - Zoë: Tschüß\n".encode())
+    return path
+
+
+def test_a_forced_latin1_encoding_is_used(tmp_path: Path):
+    path = tmp_path / "de.txt"
+    path.write_bytes("01/02/24, 10:00 - Jürgen: Grüße\n01/02/24, 10:01 - Zoë: Tschüß\x85\n".encode("latin-1"))
+    chat = read_chats(path, encoding="latin-1")[0]
+    assert chat.encoding == "latin-1"
+    assert chat.messages["sender"].tolist() == ["Jürgen", "Zoë"]
+    assert note("parse.nel_in_text", n=1, line=2) in chat.warnings
