@@ -226,6 +226,9 @@ def _report(result: BatchResult, lang: str) -> None:
         more = len(result.skipped) - 5
         shown = ", ".join(result.skipped[:5]) + (say("batch.and_more", lang, n=more) if more > 0 else "")
         state.print_note(say("batch.skipped", lang, n=len(result.skipped), shown=shown))
+    if result.changed:
+        state.print_warning(say("batch.changed", lang, n=len(result.changed), shown=", ".join(result.changed[:5])),
+                            lang)
     for row in result.errors.itertuples():
         state.print_error(row.error if str(row.source) in row.error else f"{row.source}: {row.error}")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from cli.catalogue import register
 
 register({
+    "batch.changed": ("{n} input(s) changed while they were audited, so their results were not cached: {shown} "
+                      "(run again once the export is complete)",
+                      "{n} 个输入在审计过程中被修改，结果未写入缓存：{shown}（导出完成后请重新运行）"),
     "batch.index_title": ("Batch audit: {groups} group(s)", "批量审计：{groups} 个群"),
     "batch.index_counts": ("{groups} group(s), {errors} error(s).", "{groups} 个群，{errors} 个错误。"),
     "batch.index_order_health": ("Errors first, then the least healthy groups.",

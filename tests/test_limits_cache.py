@@ -75,3 +75,23 @@ def test_a_changed_roster_is_another_cache_entry(tmp_path):
     second = run_batch([str(log)], jobs=1, cache_dir=tmp_path / "cache", options=options)
     assert second.cached == []
     assert int(second.rows["members_known"][0]) > int(first.rows["members_known"][0])
+
+
+def test_the_batch_command_warns_about_a_file_changed_while_audited(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    log = tmp_path / "g.txt"
+    write_qq(log, "读书群", _rows(10))
+    real = engines._task
+
+    def swapping(path, *args):
+        write_qq(Path(path), "读书群", _rows(500))
+        return real(path, *args)
+
+    monkeypatch.setattr(engines, "_task", swapping)
+    result = CliRunner().invoke(app, ["batch", str(log), "--cache", str(tmp_path / "cache"), "--jobs", "1",
+                                      "-f", "csv", "--lang", "en"])
+    assert result.exit_code == 0, result.stderr
+    assert "1 input(s) changed while they were audited" in result.stderr and str(log) in result.stderr
