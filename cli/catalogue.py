@@ -80,6 +80,11 @@ def say(message: Note | str, lang: str = "en", /, **params: Any) -> str:
     return template.format_map(_Params(values, lang))
 
 
+def lang_key(lang: str) -> str:
+    """``lang`` as one of :data:`LANGS` (anything but zh reads as en), for tables keyed by language."""
+    return "zh" if lang == "zh" else "en"
+
+
 def template(code: str, lang: str) -> str | None:
     """The raw template of ``code`` in ``lang`` (None for an unknown code)."""
     entry = MESSAGES.get(code)

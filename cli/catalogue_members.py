@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis.members import MembersResult
 from analysis.spam.members import REASON_FIELDS, member_reasons
-from cli.catalogue import register, say_rows, template
+from cli.catalogue import lang_key, register, say_rows, template
 from cli.catalogue_spam import detail_texts
 
 TIER_CODES: dict[str, tuple[str, str]] = {
@@ -107,22 +107,18 @@ register({**TIER_CODES, **ROLE_CODES, **EVIDENCE_CODES, **SPAM_REASON_CODES})
 _SEPARATORS = {"en": {"reasons": "; ", "checks": ", ", "times": " x"},
                "zh": {"reasons": "；", "checks": "、", "times": " ×"}}
 
-def _lang(lang: str) -> str:
-    return "zh" if lang == "zh" else "en"
-
-
 # -- tiers ---------------------------------------------------------------------------------------
 
 
 def tier_label(tier: str, lang: str = "en") -> str:
     """The name of ``tier`` in ``lang`` (``core`` -> 核心); an unknown tier as it is."""
-    text = template(f"tier_name.{tier}", _lang(lang))
+    text = template(f"tier_name.{tier}", lang_key(lang))
     return tier if text is None else text
 
 
 def role_label(role: str, lang: str = "en") -> str:
     """The name of a member role in ``lang`` (``admin`` -> 管理员); an unknown role as it is."""
-    text = template(f"role_name.{role}", _lang(lang))
+    text = template(f"role_name.{role}", lang_key(lang))
     return role if text is None else text
 
 
@@ -142,7 +138,7 @@ def member_evidence(table: pd.DataFrame, result: MembersResult, lang: str = "en"
     days_silent, last_seen, joined, left``. The window's figures come from ``result``.
     Returns a Series named ``evidence`` aligned with ``table``.
     """
-    lang = _lang(lang)
+    lang = lang_key(lang)
     n = len(table)
     if not n:
         return pd.Series([], index=table.index, dtype=object, name="evidence")
@@ -212,7 +208,7 @@ def member_spam_reasons(frame_or_rows: Any, lang: str = "en") -> pd.Series | str
     en is the library's historical English (``3 spam messages: contact.qq x2,
     lexicon.job; hit_and_run: joined ...``); zh the same facts in Chinese.
     """
-    lang = _lang(lang)
+    lang = lang_key(lang)
     single = not isinstance(frame_or_rows, pd.DataFrame)
     rows, align = _long_reasons(frame_or_rows)
     if not len(rows):

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cli.catalogue import fill_rows, register, template
+from cli.catalogue import fill_rows, lang_key, register, template
 
 DETAIL_CODES: dict[str, tuple[str, str]] = {
     "detail.obfuscation": ("{kinds} readable only after normalising ({how})", "{kinds}经归一化后才能认出（{how}）"),
@@ -100,10 +100,6 @@ _SEPARATORS = {
 bigrams), ``parts`` between the parts of a detail (obfuscated text, handles, domains), ``how``
 inside the brackets of ``detail.obfuscation``, ``segments`` between the template part and the
 handle part of ``repeat_cross`` and between names / hits of ``name_ad``."""
-
-def _lang(lang: str) -> str:
-    return "zh" if lang == "zh" else "en"
-
 
 def _say(code: str, lang: str, values: Mapping[str, Any], n: int) -> np.ndarray:
     text = template(code, lang)
@@ -290,7 +286,7 @@ def detail_texts(codes: Any, params: Any, details: Any, lang: str = "en") -> np.
     ``codes``, ``params`` and ``details`` are equal-length sequences (arrays, Series, lists).
     Returns an object array of str.
     """
-    lang = _lang(lang)
+    lang = lang_key(lang)
     codes = np.asarray(pd.Series(codes, dtype=object).fillna("").to_numpy(dtype=object), dtype=object)
     params = _objects(list(params))
     details = pd.Series(details, dtype=object)
@@ -323,7 +319,7 @@ def message_reasons(frame: pd.DataFrame, lang: str = "en") -> pd.Series:
     keeps its ``reasons`` as they are. Returns a Series named ``reasons`` aligned with
     ``frame``.
     """
-    lang = _lang(lang)
+    lang = lang_key(lang)
     if "reason_rows" not in frame.columns:
         base = frame["reasons"] if "reasons" in frame.columns else pd.Series("", index=frame.index)
         return base.astype(object).rename("reasons")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cli.catalogue import say
-from cli.catalogue_members import TIER_CODES, role_label, tier_label, with_evidence
+from cli.catalogue_members import role_label, tier_label, with_evidence
 
 
 def localise_members(table: pd.DataFrame, result, lang: str, *, tiers: bool = True) -> pd.DataFrame:
@@ -20,20 +20,25 @@ def localise_members(table: pd.DataFrame, result, lang: str, *, tiers: bool = Tr
     return out
 
 
+def _worded(values: pd.Series, word) -> pd.Series:
+    """``word(value)`` for each distinct value, mapped onto the column (one call per distinct
+    value, not per row); missing and empty values stay as they are."""
+    distinct = [v for v in pd.unique(values.dropna()) if v != ""]
+    return values.map({v: word(v) for v in distinct}).where(values.isin(distinct), values)
+
+
 def localise_values(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``tier``, ``role``, ``verdict`` and yes/no values worded in ``lang`` (other columns unchanged)."""
     out = frame.copy()
     if "tier" in out.columns:
-        names = {code.split(".", 1)[1]: tier_label(code.split(".", 1)[1], lang) for code in TIER_CODES}
-        out["tier"] = out["tier"].astype(str).map(lambda t: names.get(t, t))
+        out["tier"] = _worded(out["tier"].astype(str), lambda t: tier_label(t, lang))
     if "role" in out.columns:
-        roles = out["role"].astype("string")
-        out["role"] = roles.map(lambda r: role_label(r, lang) if isinstance(r, str) else r, na_action="ignore")
+        out["role"] = _worded(out["role"].astype("string"), lambda r: role_label(r, lang))
     if "verdict" in out.columns:
-        out["verdict"] = out["verdict"].map(lambda v: say(f"verdict.{v}", lang) if isinstance(v, str) and v else v)
-    for col in ("is_spammer",) if lang == "zh" else ():  # English keeps True/False
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: say("value.yes" if v else "value.no", lang))
+        out["verdict"] = _worded(out["verdict"], lambda v: say(f"verdict.{v}", lang))
+    if lang == "zh" and "is_spammer" in out.columns:  # English keeps True/False
+        out["is_spammer"] = out["is_spammer"].astype(bool).map({True: say("value.yes", lang),
+                                                               False: say("value.no", lang)})
     return out
 
 
